@@ -1,0 +1,18 @@
+package io.gripcast.item;
+
+/**
+ * An item bound for one channel: one entry of a publish request's {@code items} array.
+ *
+ * @param channel the channel name; must not be empty
+ * @param item what to deliver
+ */
+public record Publication(String channel, Item item) {
+
+  public Publication {
+    Validation.required(channel, "channel");
+    Validation.required(item, "item");
+    if (channel.isEmpty()) {
+      throw new IllegalArgumentException("channel must not be empty: give the channel your subscribers hold");
+    }
+  }
+}
