@@ -78,7 +78,7 @@ final class VerificationKey {
     boolean pushpinDefault = Arrays.equals(secret, PUSHPIN_DEFAULT_KEY);
     SecretKey key = new SecretKeySpec(secret, Hs256.JCA_NAME);
     String description = pushpinDefault
-        ? "HS256 shared secret (Pushpin's public default 'changeme'!)"
+        ? "HS256 shared secret (Pushpin's public default key: proves nothing!)"
         : "HS256 shared secret" + (weak ? " (weak: under 256 bits)" : "");
     return new VerificationKey(Hs256.ID, key, weak, pushpinDefault, description);
   }
@@ -207,8 +207,14 @@ final class VerificationKey {
   private static VerificationKey jwk(String json) {
     Key key;
     try {
+      byte[] oct = Json.octKey(json);
+      if (oct != null) {
+        return hmac(oct);
+      }
       Jwk<?> jwk = Jwks.parser().build().parse(json);
       key = jwk instanceof PrivateJwk<?, ?, ?> priv ? priv.toPublicJwk().toKey() : jwk.toKey();
+    } catch (GripConfigException e) {
+      throw e;
     } catch (RuntimeException e) {
       // jjwt's message could quote members of an oct (secret) JWK: do not pass it on
       throw new GripConfigException(PART, "the verify key looks like a JWK (it starts with '{') but is not a"
