@@ -55,7 +55,7 @@ public final class Publisher implements AutoCloseable {
   private final OkHttpClient http;
   private final ExecutorService ownedDispatcherExecutor; // null when the caller's client is used
   private final Threads.LazyScheduler scheduler = new Threads.LazyScheduler("gripcast-retry");
-  private final Set<CompletableFuture<PublishResult>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private Publisher(Builder b) {
@@ -175,16 +175,20 @@ public final class Publisher implements AutoCloseable {
     List<Batches.Batch> batches = Batches.split(toSend, maxBodyBytes);
     PublishCall call = new PublishCall();
     CompletableFuture<PublishResult> result = new CompletableFuture<>();
-    inFlight.add(result);
+    List<EndpointClient.Run> runs = new ArrayList<>(clients.size());
+    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
+    InFlight entry = new InFlight(call, runs, result);
+    inFlight.add(entry);
     result.whenComplete((r, t) -> {
-      inFlight.remove(result);
+      inFlight.remove(entry);
       if (t instanceof CancellationException) {
         call.cancel();
       }
     });
-    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
     for (EndpointClient c : clients) {
-      perEndpoint.add(c.publish(batches, call));
+      EndpointClient.Run run = c.publish(batches, call);
+      runs.add(run);
+      perEndpoint.add(run.result());
     }
     CompletableFuture.allOf(perEndpoint.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
       List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
@@ -242,17 +246,21 @@ public final class Publisher implements AutoCloseable {
       return;
     }
     closed = true;
-    List<CompletableFuture<PublishResult>> pending = new ArrayList<>(inFlight);
+    List<InFlight> pending = new ArrayList<>(inFlight);
     try {
-      CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+      CompletableFuture.allOf(pending.stream().map(InFlight::result).toArray(CompletableFuture<?>[]::new))
           .get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | CancellationException e) {
       // failures are reported through each publish's own future
     }
-    for (CompletableFuture<PublishResult> f : pending) {
-      f.cancel(true);
+    // What is still running ends as CANCELLED, so each caller learns its publish did not complete.
+    for (InFlight f : pending) {
+      f.call().cancel();
+      for (EndpointClient.Run run : f.runs()) {
+        run.abandon("publisher closed before this publish finished");
+      }
     }
     scheduler.shutdown();
     if (ownedDispatcherExecutor != null) {
@@ -266,6 +274,8 @@ public final class Publisher implements AutoCloseable {
   public String toString() {
     return "Publisher" + endpoints();
   }
+
+  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result) {}
 
   /** Builds a {@link Publisher}. Not thread-safe; the publisher it builds is. */
   public static final class Builder {
