@@ -1,5 +1,7 @@
 package io.gripcast;
 
+import io.gripcast.config.Endpoint;
+import io.gripcast.config.GripUrl;
 import io.gripcast.internal.Batches;
 import io.gripcast.internal.EndpointClient;
 import io.gripcast.internal.IdGenerator;
@@ -59,7 +61,7 @@ public final class Publisher implements AutoCloseable {
   private volatile boolean closed;
 
   private Publisher(Builder b) {
-    if (b.targets.isEmpty()) {
+    if (b.endpoints.isEmpty()) {
       throw new IllegalStateException("no endpoint: call endpoint(\"http://localhost:5561\") (a GRIP_URL) at least once");
     }
     this.successPolicy = b.successPolicy;
@@ -91,7 +93,8 @@ public final class Publisher implements AutoCloseable {
         .retryOnConnectionFailure(false)
         .build();
     List<EndpointClient> cs = new ArrayList<>();
-    for (Target t : b.targets) {
+    for (Endpoint e : b.endpoints) {
+      Target t = Endpoints.target(e, b.tokenTtl);
       cs.add(new EndpointClient(t, http, b.retryPolicy, scheduler::get, listener, () -> closed));
     }
     this.clients = List.copyOf(cs);
@@ -279,7 +282,7 @@ public final class Publisher implements AutoCloseable {
 
   /** Builds a {@link Publisher}. Not thread-safe; the publisher it builds is. */
   public static final class Builder {
-    private final List<Target> targets = new ArrayList<>();
+    private final List<Endpoint> endpoints = new ArrayList<>();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(10);
@@ -299,10 +302,22 @@ public final class Publisher implements AutoCloseable {
      * Adds an endpoint from a GRIP_URL such as {@code http://localhost:5561} or
      * {@code https://api.fastly.com/service/ID?key=TOKEN}. Repeat for a cluster: every item goes
      * to every endpoint.
+     *
+     * @throws io.gripcast.config.GripConfigException naming the bad part (never a secret)
      */
     public Builder endpoint(String gripUrl) {
-      targets.add(Endpoints.target(gripUrl, () -> tokenTtl));
+      return endpoint(GripUrl.parse(gripUrl));
+    }
+
+    /** Adds a parsed endpoint (see {@link GripUrl}). */
+    public Builder endpoint(Endpoint endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
       return this;
+    }
+
+    /** Adds the endpoint of the {@code GRIP_URL} (and {@code GRIP_VERIFY_KEY}) environment variables. */
+    public Builder endpointFromEnvironment() {
+      return endpoint(GripUrl.fromEnvironment(System.getenv()));
     }
 
     /** Adds several endpoints. */
@@ -338,9 +353,15 @@ public final class Publisher implements AutoCloseable {
       return this;
     }
 
-    /** The lifetime of the JWTs minted for endpoints with {@code iss} and {@code key} (default 10 minutes). */
+    /**
+     * The lifetime of the JWTs minted for endpoints with {@code iss} and {@code key} (default 10
+     * minutes, at least 2 seconds); a token is reused until shortly before it expires.
+     */
     public Builder tokenTtl(Duration d) {
       tokenTtl = positive(d, "tokenTtl");
+      if (d.compareTo(Duration.ofSeconds(2)) < 0) {
+        throw new IllegalArgumentException("tokenTtl must be at least 2 seconds, but was " + d);
+      }
       return this;
     }
 

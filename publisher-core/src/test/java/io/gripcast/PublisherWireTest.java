@@ -155,4 +155,73 @@ class PublisherWireTest {
     }
     assertEquals(0, server.getRequestCount());
   }
+
+  @Test
+  void jwtEndpointSendsAFreshHs256TokenWithIssAndExpAndReusesIt() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    long before = System.currentTimeMillis() / 1000;
+    try (Publisher p = Publisher.builder().endpoint(base() + "?iss=realm&key=changeme")
+        .tokenTtl(java.time.Duration.ofMinutes(5)).build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+      p.publish("c", Item.of(WsMessage.text("y")));
+    }
+    RecordedRequest first = take();
+    RecordedRequest second = take();
+    assertEquals("/publish/", first.getUrl().encodedPath());
+    assertNull(first.getUrl().query(), "iss and key must not leak into the publish URL");
+    String auth = first.getHeaders().get("Authorization");
+    assertTrue(auth.startsWith("Bearer "), auth);
+    assertEquals(auth, second.getHeaders().get("Authorization"), "the token is reused, not minted per request");
+    String[] parts = auth.substring(7).split("\\.");
+    assertEquals(3, parts.length);
+    java.util.Base64.Decoder d = java.util.Base64.getUrlDecoder();
+    JsonNode header = M.readTree(d.decode(parts[0]));
+    JsonNode claims = M.readTree(d.decode(parts[1]));
+    assertEquals("HS256", header.get("alg").asText());
+    assertEquals("realm", claims.get("iss").asText());
+    long exp = claims.get("exp").asLong();
+    assertTrue(exp >= before + 300 - 2 && exp <= before + 300 + 5, "exp " + exp + " vs now " + before);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec("changeme".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    byte[] sig = mac.doFinal((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig), parts[2]);
+  }
+
+  @Test
+  void keyWithoutIssIsABearerToken() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base() + "/service/SID?key=tok%2Ben+plus").build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+    }
+    RecordedRequest r = take();
+    assertEquals("/service/SID/publish/", r.getUrl().encodedPath());
+    assertEquals("Bearer tok+en+plus", r.getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void userinfoIsBasicAuth() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint("http://us%C3%A9r:p%40ss@127.0.0.1:" + server.getPort()).build()) {
+      assertEquals(List.of("http://127.0.0.1:" + server.getPort() + "/publish/"), p.endpoints());
+      p.publish("c", Item.of(WsMessage.text("x")));
+    }
+    String expected = "Basic " + java.util.Base64.getEncoder()
+        .encodeToString("usér:p@ss".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(expected, take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void secretsNeverAppearInResultsOrExceptions() {
+    server.enqueue(new MockResponse.Builder().code(500).body("boom\n").build());
+    try (Publisher p = Publisher.builder().endpoint("http://bob:hunter2@127.0.0.1:" + server.getPort() + "?iss=r&key=s3cr3t-key")
+        .retryPolicy(RetryPolicy.none()).build()) {
+      PublishException e = org.junit.jupiter.api.Assertions.assertThrows(PublishException.class,
+          () -> p.publish("c", Item.of(WsMessage.text("x"))));
+      String all = e.getMessage() + e.result() + p;
+      for (String secret : List.of("hunter2", "s3cr3t-key")) {
+        assertTrue(!all.contains(secret), "leaked " + secret + ": " + all);
+      }
+    }
+  }
 }
