@@ -91,6 +91,7 @@ public final class Publisher implements AutoCloseable {
         .followSslRedirects(false)
         // retries are ours, with the same item ids, so OkHttp must not resend on its own
         .retryOnConnectionFailure(false)
+        .fastFallback(false)
         .build();
     List<EndpointClient> cs = new ArrayList<>();
     for (Endpoint e : b.endpoints) {

@@ -34,29 +34,32 @@ public final class Batches {
     List<Batch> out = new ArrayList<>();
     int batchStart = 0;
     int batchItems = 0;
-    for (int i = 0; i < publications.size(); i++) {
-      int before = sink.size();
-      if (batchItems > 0) {
-        sink.write(',');
+    try (WireJson.ItemWriter writer = new WireJson.ItemWriter(sink)) {
+      for (int i = 0; i < publications.size(); i++) {
+        int before = sink.size();
+        if (batchItems > 0) {
+          writer.comma();
+        }
+        writer.write(publications.get(i));
+        writer.flush(); // the sink's size must be exact to cut batches
+        int itemBytes = sink.size() - before - (batchItems > 0 ? 1 : 0);
+        if (itemBytes + envelope > maxBodyBytes) {
+          Publication p = publications.get(i);
+          throw new PayloadTooLargeException(
+              "item " + i + " on channel \"" + p.channel() + "\" is " + (itemBytes + envelope)
+                  + " bytes as a request body, over the " + maxBodyBytes
+                  + "-byte publish body limit; send less content per item, or raise maxBodyBytes if your proxy allows it",
+              itemBytes + envelope, maxBodyBytes);
+        }
+        if (batchItems > 0 && sink.size() - batchStart + envelope > maxBodyBytes) {
+          // close the batch before this item and start a new one with it (without the comma)
+          out.add(new Batch(null, batchStart, before - batchStart, batchItems));
+          int itemStart = before + 1;
+          batchStart = itemStart;
+          batchItems = 0;
+        }
+        batchItems++;
       }
-      WireJson.writeItem(publications.get(i), sink);
-      int itemBytes = sink.size() - before - (batchItems > 0 ? 1 : 0);
-      if (itemBytes + envelope > maxBodyBytes) {
-        Publication p = publications.get(i);
-        throw new PayloadTooLargeException(
-            "item " + i + " on channel \"" + p.channel() + "\" is " + (itemBytes + envelope)
-                + " bytes as a request body, over the " + maxBodyBytes
-                + "-byte publish body limit; send less content per item, or raise maxBodyBytes if your proxy allows it",
-            itemBytes + envelope, maxBodyBytes);
-      }
-      if (batchItems > 0 && sink.size() - batchStart + envelope > maxBodyBytes) {
-        // close the batch before this item and start a new one with it (without the comma)
-        out.add(new Batch(null, batchStart, before - batchStart, batchItems));
-        int itemStart = before + 1;
-        batchStart = itemStart;
-        batchItems = 0;
-      }
-      batchItems++;
     }
     if (batchItems > 0) {
       out.add(new Batch(null, batchStart, sink.size() - batchStart, batchItems));
