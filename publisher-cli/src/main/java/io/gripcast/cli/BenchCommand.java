@@ -35,12 +35,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Publish N items to a GRIP proxy as fast as it takes them, and report throughput (items/s,",
-      "requests/s), publish-call latency percentiles and errors. With --subscribe, also count what",
-      "subscribers received and the publish-to-receipt latency.",
+      "Publish N items to a GRIP proxy as fast as it takes them, and report throughput (items/s, requests/s), "
+          + "publish-call latency percentiles and errors. With --subscribe, also count what subscribers received "
+          + "and the publish-to-receipt latency.",
       "",
-      "For Pushpin, start it with message_rate=0: the default rate limit delays and drops items",
-      "under load. Progress goes to stderr, the report to stdout."
+      "For Pushpin, start it with message_rate=0: the default rate limit delays and drops items under load. "
+          + "Progress goes to stderr, the report to stdout."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
