@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
@@ -80,6 +81,12 @@ public final class Publisher implements AutoCloseable {
       dispatcher.setMaxRequests(256);
       dispatcher.setMaxRequestsPerHost(64);
       hb = new OkHttpClient.Builder().dispatcher(dispatcher).connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
+      if (b.endpoints.stream().noneMatch(e -> "https".equalsIgnoreCase(e.publishUri().getScheme()))) {
+        // Only http:// endpoints, and redirects are not followed, so TLS is never used. Saying so
+        // keeps OkHttp from building its TLS socket factory up front (reading the JDK trust store
+        // and initialising JSSE): about 40 % of a cold start's time to the first publish.
+        hb.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+      }
     }
     this.http = hb
         .connectTimeout(b.connectTimeout)
@@ -91,6 +98,9 @@ public final class Publisher implements AutoCloseable {
         .followSslRedirects(false)
         // retries are ours, with the same item ids, so OkHttp must not resend on its own
         .retryOnConnectionFailure(false)
+        // Happy-eyeballs connects race addresses on OkHttp's task threads: one extra thread handoff
+        // per connection, and Pushpin closes every connection. A GRIP endpoint is one host; connect
+        // to its addresses in turn, as OkHttp 4 did.
         .fastFallback(false)
         .build();
     List<EndpointClient> cs = new ArrayList<>();
