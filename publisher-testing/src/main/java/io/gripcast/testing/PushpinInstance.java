@@ -556,7 +556,8 @@ public final class PushpinInstance implements AutoCloseable {
             sub = null;
           }
           try {
-            sub = StreamSubscriber.open(uri, remaining(deadline));
+            // bounded per try, so one lost request does not use up the whole wait
+            sub = StreamSubscriber.open(uri, min(remaining(deadline), IO_TIMEOUT));
           } catch (IOException e) {
             problem = "GET " + uri + " failed: " + e.getMessage();
             sleep(50);
@@ -739,14 +740,15 @@ public final class PushpinInstance implements AutoCloseable {
       throw new IllegalStateException("process " + p.pid() + " is not running; cannot send SIG" + signal);
     }
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+      // the JDK cannot send SIGSTOP/SIGCONT; the shell's builtin kill needs no extra package
+      Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " " + p.pid())
           .redirectErrorStream(true).start();
       String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed: " + out.strip());
+        throw new IllegalStateException("kill -s " + signal + " " + p.pid() + " failed: " + out.strip());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run kill -" + signal + " (procps)", e);
+      throw new UncheckedIOException("cannot run /bin/sh to send SIG" + signal, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while sending SIG" + signal, e);
@@ -829,6 +831,10 @@ public final class PushpinInstance implements AutoCloseable {
 
   private static Duration remaining(long deadline) {
     return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static String checkPath(String pathAndQuery) {

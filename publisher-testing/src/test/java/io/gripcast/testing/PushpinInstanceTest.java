@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -174,5 +175,14 @@ class PushpinInstanceTest {
     assertEquals("Published\n", ok.body());
     PushpinInstance.PublishResponse bad = p.publish("{\"items\":");
     assertEquals(400, bad.status(), bad.body());
+  }
+
+  @Nested
+  class NestedClasses {
+    @Test
+    void shareTheOuterInstance(PushpinInstance p) {
+      assertSame(pushpin.instance(), p);
+      assertTrue(p.isRunning());
+    }
   }
 }
