@@ -1,0 +1,19 @@
+package io.gripcast;
+
+import io.gripcast.config.Endpoint;
+import io.gripcast.internal.Target;
+import io.gripcast.internal.auth.AuthorizationHeaders;
+import java.time.Clock;
+import java.time.Duration;
+import okhttp3.HttpUrl;
+
+/** Turns parsed endpoints into transport targets. */
+final class Endpoints {
+  private Endpoints() {}
+
+  static Target target(Endpoint endpoint, Duration tokenTtl) {
+    // one header cache per endpoint, so a JWT is minted once and reused until shortly before expiry
+    AuthorizationHeaders headers = new AuthorizationHeaders(endpoint.auth(), tokenTtl, Clock.systemUTC());
+    return new Target(HttpUrl.get(endpoint.publishUri()), endpoint.publishUri().toString(), headers::value);
+  }
+}

@@ -1,0 +1,413 @@
+package io.gripcast;
+
+import io.gripcast.config.Endpoint;
+import io.gripcast.config.GripUrl;
+import io.gripcast.internal.Args;
+import io.gripcast.internal.Batches;
+import io.gripcast.internal.EndpointClient;
+import io.gripcast.internal.IdGenerator;
+import io.gripcast.internal.PublishCall;
+import io.gripcast.internal.Target;
+import io.gripcast.internal.Threads;
+import io.gripcast.item.Item;
+import io.gripcast.item.Publication;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * Publishes items to one or more GRIP proxy endpoints (Pushpin, Fastly Fanout).
+ *
+ * <p>Build one per application and share it: a publisher is immutable and thread-safe. Every
+ * publish call either succeeds or reports its failure: the synchronous methods throw
+ * {@link PublishException}, the asynchronous ones complete their future exceptionally with it.
+ * Both carry one {@link EndpointResult} per endpoint.
+ *
+ * <pre>{@code
+ * try (Publisher publisher = Publisher.builder().endpoint("http://localhost:5561").build()) {
+ *   publisher.publish("news", Item.of(WsMessage.text("hello"), HttpStream.text("hello\n")));
+ * }
+ * }</pre>
+ *
+ * <p>Threads: the publisher owns the HTTP dispatcher threads and the retry scheduler it creates
+ * (daemon threads, started lazily) and stops them on {@link #close()}. When you pass your own
+ * {@link OkHttpClient}, its dispatcher and connection pool stay yours.
+ */
+public final class Publisher implements AutoCloseable {
+
+  private final List<EndpointClient> clients;
+  private final SuccessPolicy successPolicy;
+  private final int maxBodyBytes;
+  private final boolean idempotentIds;
+  private final PublishListener listener;
+  private final Duration closeTimeout;
+  private final OkHttpClient http;
+  private final ExecutorService ownedDispatcherExecutor; // null when the caller's client is used
+  private final Threads.LazyScheduler scheduler = new Threads.LazyScheduler("gripcast-retry");
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private Publisher(Builder b) {
+    if (b.endpoints.isEmpty()) {
+      throw new IllegalStateException("no endpoint: call endpoint(\"http://localhost:5561\") (a GRIP_URL) at least once");
+    }
+    this.successPolicy = b.successPolicy;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.idempotentIds = b.idempotentIds;
+    this.listener = b.listener;
+    this.closeTimeout = b.closeTimeout;
+    OkHttpClient.Builder hb;
+    if (b.okHttpClient != null) {
+      hb = b.okHttpClient.newBuilder();
+      ownedDispatcherExecutor = null;
+    } else {
+      ownedDispatcherExecutor = Threads.cachedDaemonPool("gripcast-http");
+      Dispatcher dispatcher = new Dispatcher(ownedDispatcherExecutor);
+      // Pushpin closes the connection after every publish, so every endpoint may hold many calls at once
+      dispatcher.setMaxRequests(256);
+      dispatcher.setMaxRequestsPerHost(64);
+      hb = new OkHttpClient.Builder().dispatcher(dispatcher).connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
+    }
+    this.http = hb
+        .connectTimeout(b.connectTimeout)
+        .readTimeout(b.readTimeout)
+        .writeTimeout(b.writeTimeout)
+        .callTimeout(b.callTimeout)
+        // a redirected POST would turn into a GET: report redirects instead of following them
+        .followRedirects(false)
+        .followSslRedirects(false)
+        // retries are ours, with the same item ids, so OkHttp must not resend on its own
+        .retryOnConnectionFailure(false)
+        .build();
+    List<EndpointClient> cs = new ArrayList<>();
+    for (Endpoint e : b.endpoints) {
+      Target t = Endpoints.target(e, b.tokenTtl);
+      cs.add(new EndpointClient(t, http, b.retryPolicy, scheduler::get, listener, () -> closed));
+    }
+    this.clients = List.copyOf(cs);
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The endpoints' publish URLs, without credentials, in publish order. */
+  public List<String> endpoints() {
+    List<String> out = new ArrayList<>();
+    for (EndpointClient c : clients) {
+      out.add(c.target().display());
+    }
+    return List.copyOf(out);
+  }
+
+  // ------------------------------------------------------------------ synchronous
+
+  /** Publishes {@code item} on {@code channel}; blocks until every endpoint answered or gave up. */
+  public PublishResult publish(String channel, Item item) {
+    return await(publishAsync(channel, item));
+  }
+
+  /** Publishes {@code item} on each of {@code channels}, in one request per endpoint. */
+  public PublishResult publish(Collection<String> channels, Item item) {
+    return await(publishAsync(channels, item));
+  }
+
+  /** Publishes one publication. */
+  public PublishResult publish(Publication publication) {
+    return await(publishAllAsync(List.of(publication)));
+  }
+
+  /**
+   * Publishes a list of items, in order, in as few requests per endpoint as the body limit allows.
+   * With several requests, they are sent one after another, and a failed one stops the rest for that
+   * endpoint ({@link EndpointResult#itemsPublished()} says how far it got).
+   */
+  public PublishResult publishAll(List<Publication> publications) {
+    return await(publishAllAsync(publications));
+  }
+
+  // ------------------------------------------------------------------ asynchronous
+
+  /** Like {@link #publish(String, Item)}, without blocking. */
+  public CompletableFuture<PublishResult> publishAsync(String channel, Item item) {
+    return publishAllAsync(List.of(new Publication(channel, item)));
+  }
+
+  /** Like {@link #publish(Collection, Item)}, without blocking. */
+  public CompletableFuture<PublishResult> publishAsync(Collection<String> channels, Item item) {
+    Objects.requireNonNull(channels, "channels");
+    if (channels.isEmpty()) {
+      throw new IllegalArgumentException("channels is empty: give at least one channel to publish on");
+    }
+    List<Publication> ps = new ArrayList<>(channels.size());
+    for (String c : channels) {
+      ps.add(new Publication(c, item));
+    }
+    return publishAllAsync(ps);
+  }
+
+  /**
+   * Like {@link #publishAll(List)}, without blocking. The future completes with the result when
+   * the policy is met, and exceptionally with a {@link PublishException} otherwise. Cancelling it
+   * cancels the HTTP calls in flight and any pending retry.
+   *
+   * @throws IllegalArgumentException when an item cannot be serialized (nothing is sent)
+   * @throws PayloadTooLargeException when one item exceeds the body limit (nothing is sent)
+   * @throws IllegalStateException when the publisher is closed
+   */
+  public CompletableFuture<PublishResult> publishAllAsync(List<Publication> publications) {
+    Objects.requireNonNull(publications, "publications");
+    if (closed) {
+      throw new IllegalStateException("publisher is closed; build a new one");
+    }
+    List<Publication> toSend = idempotentIds ? IdGenerator.withIds(publications) : publications;
+    List<Batches.Batch> batches = Batches.split(toSend, maxBodyBytes);
+    PublishCall call = new PublishCall();
+    CompletableFuture<PublishResult> result = new CompletableFuture<>();
+    List<EndpointClient.Run> runs = new ArrayList<>(clients.size());
+    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
+    InFlight entry = new InFlight(call, runs, result);
+    inFlight.add(entry);
+    result.whenComplete((r, t) -> {
+      inFlight.remove(entry);
+      if (t instanceof CancellationException) {
+        call.cancel();
+      }
+    });
+    for (EndpointClient c : clients) {
+      EndpointClient.Run run = c.publish(batches, call);
+      runs.add(run);
+      perEndpoint.add(run.result());
+    }
+    CompletableFuture.allOf(perEndpoint.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
+      List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
+      for (CompletableFuture<EndpointResult> f : perEndpoint) {
+        results.add(f.join()); // endpoint futures never complete exceptionally
+      }
+      boolean ok = successPolicy == SuccessPolicy.ALL
+          ? results.stream().allMatch(EndpointResult::success)
+          : results.stream().anyMatch(EndpointResult::success);
+      PublishResult pr = new PublishResult(ok, successPolicy, publications.size(), results);
+      try {
+        listener.onResult(pr);
+      } catch (RuntimeException ignored) {
+        // a broken listener must not break publishing
+      }
+      if (ok) {
+        result.complete(pr);
+      } else {
+        result.completeExceptionally(new PublishException(pr));
+      }
+    });
+    return result;
+  }
+
+  private static PublishResult await(CompletableFuture<PublishResult> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new GripException("interrupted while publishing; the publish was cancelled", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof PublishException) {
+        // rethrow a fresh one so the stack trace shows the caller's frame
+        PublishException pe = new PublishException(((PublishException) cause).result());
+        throw pe;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new GripException("publish failed: " + cause, cause);
+    }
+  }
+
+  /**
+   * Stops accepting publishes and stops retrying. Publishes in flight get up to the close timeout
+   * (default 5 s) to finish their current attempt; those still running then are cancelled and
+   * report {@link Outcome#CANCELLED}. Then the threads this publisher created are stopped.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<InFlight> pending = new ArrayList<>(inFlight);
+    try {
+      CompletableFuture.allOf(pending.stream().map(InFlight::result).toArray(CompletableFuture<?>[]::new))
+          .get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | CancellationException e) {
+      // failures are reported through each publish's own future
+    }
+    // What is still running ends as CANCELLED, so each caller learns its publish did not complete.
+    for (InFlight f : pending) {
+      f.call().cancel();
+      for (EndpointClient.Run run : f.runs()) {
+        run.abandon("publisher closed before this publish finished");
+      }
+    }
+    scheduler.shutdown();
+    if (ownedDispatcherExecutor != null) {
+      http.dispatcher().cancelAll();
+      ownedDispatcherExecutor.shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Publisher" + endpoints();
+  }
+
+  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result) {}
+
+  /** Builds a {@link Publisher}. Not thread-safe; the publisher it builds is. */
+  public static final class Builder {
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration writeTimeout = Duration.ofSeconds(10);
+    private Duration callTimeout = Duration.ofSeconds(15);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private Duration tokenTtl = Duration.ofMinutes(10);
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private SuccessPolicy successPolicy = SuccessPolicy.ALL;
+    private int maxBodyBytes = 1_000_000;
+    private boolean idempotentIds = true;
+    private PublishListener listener = new PublishListener() {};
+    private OkHttpClient okHttpClient;
+
+    private Builder() {}
+
+    /**
+     * Adds an endpoint from a GRIP_URL such as {@code http://localhost:5561} or
+     * {@code https://api.fastly.com/service/ID?key=TOKEN}. Repeat for a cluster: every item goes
+     * to every endpoint.
+     *
+     * @throws io.gripcast.config.GripConfigException naming the bad part (never a secret)
+     */
+    public Builder endpoint(String gripUrl) {
+      return endpoint(GripUrl.parse(gripUrl));
+    }
+
+    /** Adds a parsed endpoint (see {@link GripUrl}). */
+    public Builder endpoint(Endpoint endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
+    /** Adds the endpoint of the {@code GRIP_URL} (and {@code GRIP_VERIFY_KEY}) environment variables. */
+    public Builder endpointFromEnvironment() {
+      return endpoint(GripUrl.fromEnvironment(System.getenv()));
+    }
+
+    /** Adds several endpoints. */
+    public Builder endpoints(Collection<String> gripUrls) {
+      gripUrls.forEach(this::endpoint);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration d) {
+      connectTimeout = Args.positive(d, "connectTimeout");
+      return this;
+    }
+
+    public Builder readTimeout(Duration d) {
+      readTimeout = Args.positive(d, "readTimeout");
+      return this;
+    }
+
+    public Builder writeTimeout(Duration d) {
+      writeTimeout = Args.positive(d, "writeTimeout");
+      return this;
+    }
+
+    /** The limit on one HTTP attempt, from connect to the last byte of the answer. */
+    public Builder callTimeout(Duration d) {
+      callTimeout = Args.positive(d, "callTimeout");
+      return this;
+    }
+
+    /** How long {@link Publisher#close()} lets publishes in flight finish. */
+    public Builder closeTimeout(Duration d) {
+      closeTimeout = Args.nonNegative(d, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * The lifetime of the JWTs minted for endpoints with {@code iss} and {@code key} (default 10
+     * minutes, at least 2 seconds); a token is reused until shortly before it expires.
+     */
+    public Builder tokenTtl(Duration d) {
+      tokenTtl = Args.positive(d, "tokenTtl");
+      if (d.compareTo(Duration.ofSeconds(2)) < 0) {
+        throw new IllegalArgumentException("tokenTtl must be at least 2 seconds, but was " + d);
+      }
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy policy) {
+      retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      return this;
+    }
+
+    public Builder successPolicy(SuccessPolicy policy) {
+      successPolicy = Objects.requireNonNull(policy, "successPolicy");
+      return this;
+    }
+
+    /** The proxy's publish body limit (Pushpin's default is 1,000,000 bytes); larger lists are split. */
+    public Builder maxBodyBytes(int bytes) {
+      maxBodyBytes = Args.atLeast(bytes, 64, "maxBodyBytes");
+      return this;
+    }
+
+    /**
+     * Whether items without an id get a generated one before the first attempt (default true), so
+     * a retried publish is deduplicated by the proxy. See docs/reliability.md for prev-id chains.
+     */
+    public Builder idempotentIds(boolean on) {
+      idempotentIds = on;
+      return this;
+    }
+
+    public Builder listener(PublishListener l) {
+      listener = Objects.requireNonNull(l, "listener");
+      return this;
+    }
+
+    /**
+     * Shares your OkHttpClient's dispatcher and connection pool. The publisher derives its own
+     * client from it (with its own timeouts, no redirects and no automatic retries) and does not
+     * shut your client down on close.
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      okHttpClient = Objects.requireNonNull(client, "okHttpClient");
+      return this;
+    }
+
+    public Publisher build() {
+      return new Publisher(this);
+    }
+  }
+}

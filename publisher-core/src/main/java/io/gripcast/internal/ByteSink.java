@@ -1,0 +1,55 @@
+package io.gripcast.internal;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that hands out slices without copying (unlike ByteArrayOutputStream,
+ * whose toByteArray always copies). Not thread-safe.
+ */
+public final class ByteSink extends OutputStream {
+  private byte[] buf;
+  private int size;
+
+  public ByteSink(int initialCapacity) {
+    buf = new byte[Math.max(16, initialCapacity)];
+  }
+
+  private void ensure(int extra) {
+    int need = size + extra;
+    if (need > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+    }
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    buf[size++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b) {
+    write(b, 0, b.length);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, size, len);
+    size += len;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** The backing array; valid up to {@link #size()} until the next write. */
+  public byte[] array() {
+    return buf;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+}

@@ -1,0 +1,431 @@
+package io.gripcast.internal;
+
+import io.github.resilience4j.core.functions.Either;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.gripcast.EndpointResult;
+import io.gripcast.Outcome;
+import io.gripcast.PublishListener;
+import io.gripcast.RetryPolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSink;
+import okio.BufferedSource;
+
+/**
+ * Publishes batches to one endpoint: one POST per batch, in order, each retried under the
+ * endpoint's own resilience4j {@link Retry}. Nothing here blocks a thread: attempts run on OkHttp's
+ * dispatcher and waits between them are scheduled on the retry scheduler.
+ */
+public final class EndpointClient {
+
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final int EXCERPT_BYTES = 512;
+
+  private final Target target;
+  private final OkHttpClient http;
+  private final RetryPolicy policy;
+  private final Retry retry;
+  private final Supplier<ScheduledExecutorService> scheduler;
+  private final PublishListener listener;
+  private final BooleanSupplier closed;
+
+  public EndpointClient(
+      Target target,
+      OkHttpClient http,
+      RetryPolicy policy,
+      Supplier<ScheduledExecutorService> scheduler,
+      PublishListener listener,
+      BooleanSupplier closed) {
+    this.target = target;
+    this.http = http;
+    this.policy = policy;
+    this.scheduler = scheduler;
+    this.listener = listener;
+    this.closed = closed;
+    // The decisions live in the per-request Attempts object that each result and failure carries,
+    // because resilience4j's predicates see only the result, not the call they belong to.
+    RetryConfig config = RetryConfig.<AttemptResult>custom()
+        .maxAttempts(policy.maxAttempts())
+        .retryOnResult(r -> r.attempts.shouldRetry(r, null))
+        .retryOnException(t -> {
+          AttemptFailure f = unwrapFailure(t);
+          return f != null && f.attempts.shouldRetry(null, f.getCause());
+        })
+        .intervalBiFunction((Integer n, Either<Throwable, AttemptResult> e) ->
+            e.isRight() ? e.get().attempts.nextDelayMillis : attemptsOf(e.getLeft()))
+        .failAfterMaxAttempts(false)
+        .build();
+    this.retry = Retry.of(target.display(), config);
+  }
+
+  public Target target() {
+    return target;
+  }
+
+  /** Sends the batches in order; the run's future completes (never exceptionally) with this endpoint's result. */
+  public Run publish(List<Batches.Batch> batches, PublishCall call) {
+    Run run = new Run(new Progress(System.nanoTime()));
+    sendFrom(0, batches, call, run.progress, run.result);
+    return run;
+  }
+
+  /** One endpoint's part of a publish call. */
+  public final class Run {
+    private final Progress progress;
+    private final CompletableFuture<EndpointResult> result = new CompletableFuture<>();
+
+    private Run(Progress progress) {
+      this.progress = progress;
+    }
+
+    public CompletableFuture<EndpointResult> result() {
+      return result;
+    }
+
+    /**
+     * Ends the run now as CANCELLED unless it already ended; used by close(), whose retry
+     * scheduler will not run the pending retries that would otherwise end it.
+     */
+    public void abandon(String why) {
+      result.complete(failure(progress, Outcome.CANCELLED, progress.lastStatus, why, null));
+    }
+  }
+
+  private static final class Progress {
+    final long startNanos;
+    volatile int attempts;
+    volatile int requests;
+    volatile int items;
+    volatile int lastStatus;
+
+    Progress(long startNanos) {
+      this.startNanos = startNanos;
+    }
+
+    Duration elapsed() {
+      return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+  }
+
+  private void sendFrom(
+      int index, List<Batches.Batch> batches, PublishCall call, Progress progress,
+      CompletableFuture<EndpointResult> result) {
+    if (index == batches.size()) {
+      result.complete(new EndpointResult(target.display(), Outcome.PUBLISHED, lastStatus(progress),
+          progress.attempts, progress.requests, progress.items, progress.elapsed(), "Published", null));
+      return;
+    }
+    Batches.Batch batch = batches.get(index);
+    Attempts attempts = new Attempts(call, progress);
+    CompletionStage<AttemptResult> stage;
+    try {
+      stage = retry.executeCompletionStage(scheduler.get(), () -> attempt(batch, attempts, call));
+    } catch (RuntimeException e) { // scheduler shut down by close()
+      result.complete(failure(progress, Outcome.CANCELLED, 0, "publisher closed: " + e.getMessage(), e));
+      return;
+    }
+    stage.whenComplete((r, t) -> {
+      if (t != null) {
+        result.complete(fromFailure(progress, t));
+        return;
+      }
+      progress.lastStatus = r.status;
+      if (r.status >= 200 && r.status < 300) {
+        progress.requests++;
+        progress.items += batch.items();
+        sendFrom(index + 1, batches, call, progress, result);
+      } else {
+        result.complete(failure(progress, classify(r.status), r.status, r.message(), null));
+      }
+    });
+  }
+
+  private static int lastStatus(Progress p) {
+    return p.lastStatus;
+  }
+
+  private EndpointResult failure(Progress p, Outcome outcome, int status, String message, Throwable cause) {
+    return new EndpointResult(target.display(), outcome, status, p.attempts, p.requests, p.items, p.elapsed(),
+        message, cause);
+  }
+
+  private EndpointResult fromFailure(Progress p, Throwable t) {
+    Throwable cause = t;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof AttemptFailure && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof CancellationException) {
+      return failure(p, Outcome.CANCELLED, 0, cause.getMessage() == null ? "cancelled" : cause.getMessage(), null);
+    }
+    return failure(p, Outcome.UNAVAILABLE, 0, describe(cause), cause);
+  }
+
+  /** What a final non-2xx status means for the caller. */
+  static Outcome classify(int status) {
+    if (status == 401 || status == 403) {
+      return Outcome.AUTH_REFUSED;
+    }
+    if (status == 429 || status >= 500) {
+      return Outcome.UNAVAILABLE;
+    }
+    return Outcome.REJECTED;
+  }
+
+  static String describe(Throwable t) {
+    if (t instanceof ConnectException) {
+      return "connection refused or failed (" + t.getMessage() + "): is the proxy running and is the GRIP_URL's host and port right?";
+    }
+    if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
+      return "timed out (" + t.getMessage() + ")";
+    }
+    if (t instanceof UnknownHostException) {
+      return "unknown host " + t.getMessage() + ": check the GRIP_URL's host";
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  // ------------------------------------------------------------------ one attempt
+
+  private CompletionStage<AttemptResult> attempt(Batches.Batch batch, Attempts attempts, PublishCall call) {
+    CompletableFuture<AttemptResult> f = new CompletableFuture<>();
+    if (call.isCancelled()) {
+      f.completeExceptionally(new AttemptFailure(attempts, new CancellationException("publish cancelled")));
+      return f;
+    }
+    if (attempts.count > 0 && closed.getAsBoolean()) {
+      f.completeExceptionally(new AttemptFailure(attempts, new CancellationException("publisher closed before retry")));
+      return f;
+    }
+    attempts.count++;
+    attempts.progress.attempts++;
+    Request.Builder rb = new Request.Builder().url(target.publishUrl()).post(new BatchBody(batch));
+    String auth = target.authorization() == null ? null : target.authorization().get();
+    if (auth != null) {
+      rb.header("Authorization", auth);
+    }
+    rb.header("Accept", "text/plain");
+    Call httpCall = http.newCall(rb.build());
+    safely(() -> listener.onAttempt(new PublishListener.Attempt(target.display(), attempts.count, batch.items(), batch.bodyBytes())));
+    if (!call.track(httpCall)) {
+      f.completeExceptionally(new AttemptFailure(attempts, new CancellationException("publish cancelled")));
+      return f;
+    }
+    httpCall.enqueue(new Callback() {
+      @Override
+      public void onFailure(Call c, IOException e) {
+        call.untrack(c);
+        Throwable cause = call.isCancelled() ? new CancellationException("publish cancelled") : e;
+        f.completeExceptionally(new AttemptFailure(attempts, cause));
+      }
+
+      @Override
+      public void onResponse(Call c, Response response) {
+        call.untrack(c);
+        attempts.progress.lastStatus = response.code();
+        try (response) {
+          f.complete(new AttemptResult(attempts, response.code(), response.header("Retry-After"), excerpt(response.body())));
+        } catch (IOException e) {
+          // the status arrived, so the proxy did answer; an unreadable body still leaves the status
+          f.complete(new AttemptResult(attempts, response.code(), response.header("Retry-After"), ""));
+        }
+      }
+    });
+    return f;
+  }
+
+  private static String excerpt(ResponseBody body) throws IOException {
+    if (body == null) {
+      return "";
+    }
+    BufferedSource source = body.source();
+    source.request(EXCERPT_BYTES + 1);
+    long n = Math.min(EXCERPT_BYTES, source.getBuffer().size());
+    String text = source.getBuffer().readString(n, StandardCharsets.UTF_8).strip();
+    return source.getBuffer().size() > 0 || !source.exhausted() ? text + "..." : text;
+  }
+
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException ignored) {
+      // a broken listener must not break publishing
+    }
+  }
+
+  /** The request body: the envelope around a slice of the shared buffer, with a fixed length (Pushpin answers 411 to chunked bodies). */
+  private static final class BatchBody extends RequestBody {
+    private final Batches.Batch batch;
+
+    BatchBody(Batches.Batch batch) {
+      this.batch = batch;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return JSON;
+    }
+
+    @Override
+    public long contentLength() {
+      return batch.bodyBytes();
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      sink.write(WireJson.ENVELOPE_START);
+      sink.write(batch.buffer(), batch.offset(), batch.length());
+      sink.write(WireJson.ENVELOPE_END);
+    }
+  }
+
+  // ------------------------------------------------------------------ retry decisions
+
+  /** The attempt-by-attempt state of one batch's request. */
+  private final class Attempts {
+    final PublishCall call;
+    final Progress progress;
+    final long deadlineNanos;
+    int count;
+    volatile long nextDelayMillis;
+
+    Attempts(PublishCall call, Progress progress) {
+      this.call = call;
+      this.progress = progress;
+      this.deadlineNanos = System.nanoTime() + policy.totalBudget().toNanos();
+    }
+
+    /** Decides whether to retry after a response (r) or a failure (t); plans the delay when it does. */
+    boolean shouldRetry(AttemptResult r, Throwable t) {
+      if (call.isCancelled() || closed.getAsBoolean() || count >= policy.maxAttempts()) {
+        return false;
+      }
+      long delay;
+      String reason;
+      if (r != null) {
+        if (r.status != 429 && r.status != 502 && r.status != 503 && r.status != 504) {
+          return false;
+        }
+        reason = "HTTP " + r.status;
+        delay = jittered(policy.backoff(count).toMillis());
+        if (r.status == 429 && r.retryAfter != null) {
+          long ra = retryAfterMillis(r.retryAfter);
+          if (ra >= 0) {
+            delay = ra; // the server said how long; jitter would only make us early
+          }
+        }
+      } else {
+        if (!(t instanceof IOException) || t instanceof java.net.ProtocolException) {
+          return false;
+        }
+        reason = describe(t);
+        delay = jittered(policy.backoff(count).toMillis());
+      }
+      if (System.nanoTime() + delay * 1_000_000L > deadlineNanos) {
+        return false;
+      }
+      nextDelayMillis = delay;
+      long d = delay;
+      safely(() -> listener.onRetry(new PublishListener.Retry(target.display(), count, Duration.ofMillis(d), reason)));
+      return true;
+    }
+  }
+
+  private long jittered(long millis) {
+    double j = policy.jitter();
+    if (j == 0 || millis == 0) {
+      return millis;
+    }
+    double factor = 1 - j + ThreadLocalRandom.current().nextDouble() * 2 * j;
+    return Math.max(0, Math.round(millis * factor));
+  }
+
+  /** Retry-After as delta-seconds or an HTTP date; -1 when unparsable. */
+  static long retryAfterMillis(String value) {
+    String v = value.trim();
+    try {
+      return Math.max(0, Long.parseLong(v)) * 1000;
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime when = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, Duration.between(ZonedDateTime.now(when.getZone()), when).toMillis());
+      } catch (DateTimeParseException e2) {
+        return -1;
+      }
+    }
+  }
+
+  private static AttemptFailure unwrapFailure(Throwable t) {
+    while (t != null && !(t instanceof AttemptFailure)) {
+      t = t.getCause();
+    }
+    return (AttemptFailure) t;
+  }
+
+  private static long attemptsOf(Throwable t) {
+    AttemptFailure f = unwrapFailure(t);
+    return f == null ? 0 : f.attempts.nextDelayMillis;
+  }
+
+  /** A response, as the retry sees it. */
+  private static final class AttemptResult {
+    final Attempts attempts;
+    final int status;
+    final String retryAfter;
+    final String body;
+
+    AttemptResult(Attempts attempts, int status, String retryAfter, String body) {
+      this.attempts = attempts;
+      this.status = status;
+      this.retryAfter = retryAfter;
+      this.body = body;
+    }
+
+    String message() {
+      if (status >= 300 && status < 400) {
+        return "redirected (HTTP " + status + "); point the GRIP_URL at the final location" + (body.isEmpty() ? "" : ": " + body);
+      }
+      return body.isEmpty() ? "HTTP " + status : body;
+    }
+  }
+
+  /** A failed attempt, carrying its request's state to the retry predicates. */
+  private static final class AttemptFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient Attempts attempts;
+
+    AttemptFailure(Attempts attempts, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.attempts = attempts;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.gripcast.internal;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.Call;
+
+/**
+ * The cancellation handle shared by every attempt of one publish call, across endpoints: cancelling
+ * it cancels the HTTP calls in flight and stops any pending retry from sending.
+ */
+public final class PublishCall {
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final java.util.Set<Call> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  public void cancel() {
+    if (cancelled.compareAndSet(false, true)) {
+      for (Call c : inFlight) {
+        c.cancel();
+      }
+    }
+  }
+
+  /** Registers a call; returns false (and cancels it) when the publish was already cancelled. */
+  boolean track(Call call) {
+    inFlight.add(call);
+    if (cancelled.get()) {
+      call.cancel();
+      inFlight.remove(call);
+      return false;
+    }
+    return true;
+  }
+
+  void untrack(Call call) {
+    inFlight.remove(call);
+  }
+}

@@ -1,0 +1,61 @@
+package io.gripcast.internal;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The publisher's threads: named, daemon, and started only when needed. */
+public final class Threads {
+  private Threads() {}
+
+  public static ThreadFactory daemonFactory(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** A pool that grows on demand and lets idle threads go after 60 s, like OkHttp's own. */
+  public static ExecutorService cachedDaemonPool(String prefix) {
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemonFactory(prefix));
+  }
+
+  /** A one-thread scheduler created on first use; after shutdown, get() throws. */
+  public static final class LazyScheduler {
+    private final String name;
+    private ScheduledThreadPoolExecutor executor;
+    private boolean shutdown;
+
+    public LazyScheduler(String name) {
+      this.name = name;
+    }
+
+    public synchronized ScheduledExecutorService get() {
+      if (shutdown) {
+        throw new java.util.concurrent.RejectedExecutionException("the publisher is closed");
+      }
+      if (executor == null) {
+        executor = new ScheduledThreadPoolExecutor(1, daemonFactory(name));
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+      }
+      return executor;
+    }
+
+    public synchronized void shutdown() {
+      shutdown = true;
+      if (executor != null) {
+        executor.shutdownNow();
+      }
+    }
+  }
+}

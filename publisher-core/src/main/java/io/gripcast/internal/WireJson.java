@@ -1,0 +1,499 @@
+package io.gripcast.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gripcast.item.Action;
+import io.gripcast.item.Content;
+import io.gripcast.item.Header;
+import io.gripcast.item.HttpResponse;
+import io.gripcast.item.HttpStream;
+import io.gripcast.item.Item;
+import io.gripcast.item.Publication;
+import io.gripcast.item.WsMessage;
+import io.gripcast.item.WsType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place that knows the publish wire format's field names (grip-spec §1.2-1.8): it writes
+ * items as JSON and reads the item JSON back (for NDJSON batch input).
+ *
+ * <p>Writing streams straight into the caller's buffer through Jackson's generator: no tree, no
+ * intermediate strings. Bytes go out base64-encoded in the {@code *-bin} fields.
+ */
+public final class WireJson {
+
+  // wire names: nowhere else in the code base
+  private static final String ITEMS = "items";
+  private static final String CHANNEL = "channel";
+  private static final String ID = "id";
+  private static final String PREV_ID = "prev-id";
+  private static final String META = "meta";
+  private static final String NO_SEQ = "no-seq";
+  private static final String FORMATS = "formats";
+  private static final String HTTP_RESPONSE = "http-response";
+  private static final String HTTP_STREAM = "http-stream";
+  private static final String WS_MESSAGE = "ws-message";
+  private static final String ACTION = "action";
+  private static final String CONTENT = "content";
+  private static final String CONTENT_BIN = "content-bin";
+  private static final String CONTENT_FILTERS = "content-filters";
+  private static final String TYPE = "type";
+  private static final String CODE = "code";
+  private static final String REASON = "reason";
+  private static final String HEADERS = "headers";
+  private static final String BODY = "body";
+  private static final String BODY_BIN = "body-bin";
+  private static final String BODY_PATCH = "body-patch";
+
+  /** The envelope around the comma-separated items: {@code {"items":[ ... ]}}. */
+  public static final byte[] ENVELOPE_START = ("{\"" + ITEMS + "\":[").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  public static final byte[] ENVELOPE_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  // Emoji and other non-BMP characters go out as 4-byte UTF-8, not as \\uD83C\\uDF0D escape pairs
+  private static final ObjectMapper MAPPER = new ObjectMapper(
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build());
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+  private WireJson() {}
+
+  /** Writes one publication as a JSON item object. */
+  public static void writeItem(Publication publication, OutputStream out) {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      writeItem(g, publication);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The whole request body {@code {"items":[...]}} for these publications. */
+  public static byte[] body(List<Publication> publications) {
+    ByteSink sink = new ByteSink(256 * Math.max(1, publications.size()));
+    sink.write(ENVELOPE_START);
+    for (int i = 0; i < publications.size(); i++) {
+      if (i > 0) {
+        sink.write(',');
+      }
+      writeItem(publications.get(i), sink);
+    }
+    sink.write(ENVELOPE_END);
+    return sink.toByteArray();
+  }
+
+  private static void writeItem(JsonGenerator g, Publication p) throws IOException {
+    Item item = p.item();
+    g.writeStartObject();
+    g.writeStringField(CHANNEL, p.channel());
+    if (item.id() != null) {
+      g.writeStringField(ID, item.id());
+    }
+    if (item.prevId() != null) {
+      g.writeStringField(PREV_ID, item.prevId());
+    }
+    if (!item.meta().isEmpty()) {
+      g.writeObjectFieldStart(META);
+      for (Map.Entry<String, String> e : item.meta().entrySet()) {
+        g.writeStringField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+    }
+    if (item.noSeq()) {
+      g.writeBooleanField(NO_SEQ, true);
+    }
+    g.writeObjectFieldStart(FORMATS);
+    if (item.httpResponse() != null) {
+      writeHttpResponse(g, item.httpResponse());
+    }
+    if (item.httpStream() != null) {
+      writeHttpStream(g, item.httpStream());
+    }
+    if (item.wsMessage() != null) {
+      writeWsMessage(g, item.wsMessage());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static void writeAction(JsonGenerator g, Action action) throws IOException {
+    // "send" is the default; leaving it out keeps bodies small and matches pushpin-publish
+    if (action != Action.SEND) {
+      g.writeStringField(ACTION, action.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private static void writeContent(JsonGenerator g, Content content, String textField, String binField)
+      throws IOException {
+    if (content instanceof Content.Text t) {
+      g.writeStringField(textField, t.value());
+    } else {
+      Content.Binary b = (Content.Binary) content;
+      g.writeFieldName(binField);
+      g.writeBinary(b.openStream(), b.byteLength());
+    }
+  }
+
+  private static void writeFilters(JsonGenerator g, List<String> filters) throws IOException {
+    if (!filters.isEmpty()) {
+      g.writeArrayFieldStart(CONTENT_FILTERS);
+      for (String f : filters) {
+        g.writeString(f);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static void writeWsMessage(JsonGenerator g, WsMessage m) throws IOException {
+    g.writeObjectFieldStart(WS_MESSAGE);
+    writeAction(g, m.action());
+    if (m.type() != null) {
+      g.writeStringField(TYPE, m.type().name().toLowerCase(Locale.ROOT));
+    }
+    if (m.content() != null) {
+      writeContent(g, m.content(), CONTENT, CONTENT_BIN);
+    }
+    if (m.closeCode() != null) {
+      g.writeNumberField(CODE, m.closeCode());
+    }
+    if (m.closeReason() != null) {
+      g.writeStringField(REASON, m.closeReason());
+    }
+    writeFilters(g, m.contentFilters());
+    g.writeEndObject();
+  }
+
+  private static void writeHttpStream(JsonGenerator g, HttpStream s) throws IOException {
+    g.writeObjectFieldStart(HTTP_STREAM);
+    writeAction(g, s.action());
+    if (s.content() != null) {
+      writeContent(g, s.content(), CONTENT, CONTENT_BIN);
+    }
+    writeFilters(g, s.contentFilters());
+    g.writeEndObject();
+  }
+
+  private static void writeHttpResponse(JsonGenerator g, HttpResponse r) throws IOException {
+    g.writeObjectFieldStart(HTTP_RESPONSE);
+    writeAction(g, r.action());
+    if (r.action() == Action.SEND) {
+      g.writeNumberField(CODE, r.code());
+    }
+    if (r.reason() != null) {
+      g.writeStringField(REASON, r.reason());
+    }
+    if (!r.headers().isEmpty()) {
+      writeHeaders(g, r.headers());
+    }
+    HttpResponse.Body body = r.body();
+    if (body instanceof HttpResponse.Body.Text t) {
+      g.writeStringField(BODY, t.content().value());
+    } else if (body instanceof HttpResponse.Body.Binary b) {
+      g.writeFieldName(BODY_BIN);
+      g.writeBinary(b.content().openStream(), b.content().byteLength());
+    } else if (body instanceof HttpResponse.Body.Patch p) {
+      g.writeFieldName(BODY_PATCH);
+      g.writeRawValue(checkedPatch(p.json()));
+    }
+    writeFilters(g, r.contentFilters());
+    g.writeEndObject();
+  }
+
+  /**
+   * Headers go out as an object when every name is unique (the form Fastly documents), and as a
+   * list of [name, value] pairs when a name repeats (Pushpin's form that allows repeats).
+   */
+  private static void writeHeaders(JsonGenerator g, List<Header> headers) throws IOException {
+    Set<String> seen = new HashSet<>();
+    boolean repeats = false;
+    for (Header h : headers) {
+      repeats |= !seen.add(h.name().toLowerCase(Locale.ROOT));
+    }
+    if (repeats) {
+      g.writeArrayFieldStart(HEADERS);
+      for (Header h : headers) {
+        g.writeStartArray();
+        g.writeString(h.name());
+        g.writeString(h.value());
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    } else {
+      g.writeObjectFieldStart(HEADERS);
+      for (Header h : headers) {
+        g.writeStringField(h.name(), h.value());
+      }
+      g.writeEndObject();
+    }
+  }
+
+  /** Re-serializes the patch compactly after checking it is a JSON array of operation objects. */
+  private static String checkedPatch(String json) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("http-response body-patch is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (!node.isArray()) {
+      throw new IllegalArgumentException("http-response body-patch must be a JSON array of RFC 6902 operations");
+    }
+    for (JsonNode op : node) {
+      if (!op.isObject() || !op.path("op").isTextual() || !op.path("path").isTextual()) {
+        throw new IllegalArgumentException(
+            "http-response body-patch operation " + op + " needs string fields \"op\" and \"path\" (RFC 6902)");
+      }
+    }
+    return node.toString();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * Parses one item object in the wire's JSON form (as written by {@link #writeItem}), strictly:
+   * unknown fields are rejected rather than ignored, because Pushpin silently ignores misspelled
+   * keys such as {@code prev_id} (grip-spec §8.5).
+   *
+   * @throws IllegalArgumentException naming the bad field
+   */
+  public static Publication readItem(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("an item must be a JSON object, like {\"channel\":\"c\",\"formats\":{...}}");
+    }
+    ObjectNode o = (ObjectNode) root;
+    onlyKnown(o, "item", CHANNEL, ID, PREV_ID, META, NO_SEQ, FORMATS);
+    String channel = text(o, CHANNEL, "item", true);
+    Item.Builder b = Item.builder().id(text(o, ID, "item", false)).prevId(text(o, PREV_ID, "item", false));
+    JsonNode meta = o.get(META);
+    if (meta != null) {
+      if (!meta.isObject()) {
+        throw new IllegalArgumentException("item \"meta\" must be an object of string values");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isTextual()) {
+          throw new IllegalArgumentException("item meta \"" + e.getKey() + "\" must be a string, but was " + e.getValue());
+        }
+        b.meta(e.getKey(), e.getValue().asText());
+      }
+    }
+    JsonNode noSeq = o.get(NO_SEQ);
+    if (noSeq != null) {
+      if (!noSeq.isBoolean()) {
+        throw new IllegalArgumentException("item \"no-seq\" must be true or false, but was " + noSeq);
+      }
+      b.noSeq(noSeq.booleanValue());
+    }
+    JsonNode formats = o.get(FORMATS);
+    if (formats == null || !formats.isObject() || formats.isEmpty()) {
+      throw new IllegalArgumentException(
+          "item needs a \"formats\" object with at least one of http-response, http-stream, ws-message");
+    }
+    onlyKnown((ObjectNode) formats, "formats", HTTP_RESPONSE, HTTP_STREAM, WS_MESSAGE);
+    if (formats.has(HTTP_RESPONSE)) {
+      b.format(readHttpResponse(object(formats, HTTP_RESPONSE)));
+    }
+    if (formats.has(HTTP_STREAM)) {
+      b.format(readHttpStream(object(formats, HTTP_STREAM)));
+    }
+    if (formats.has(WS_MESSAGE)) {
+      b.format(readWsMessage(object(formats, WS_MESSAGE)));
+    }
+    return new Publication(channel, b.build());
+  }
+
+  private static ObjectNode object(JsonNode parent, String field) {
+    JsonNode n = parent.get(field);
+    if (!n.isObject()) {
+      throw new IllegalArgumentException("\"" + field + "\" must be an object, but was " + n);
+    }
+    return (ObjectNode) n;
+  }
+
+  private static void onlyKnown(ObjectNode o, String where, String... known) {
+    Set<String> ok = Set.of(known);
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!ok.contains(f)) {
+        String hint = ok.contains(f.replace('_', '-')) ? " (did you mean \"" + f.replace('_', '-') + "\"?)" : "";
+        throw new IllegalArgumentException(
+            where + " has unknown field \"" + f + "\"" + hint + "; known fields: " + String.join(", ", known));
+      }
+    }
+  }
+
+  private static String text(JsonNode o, String field, String where, boolean required) {
+    JsonNode n = o.get(field);
+    if (n == null || n.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException(where + " needs a string \"" + field + "\"");
+      }
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(where + " \"" + field + "\" must be a string, but was " + n);
+    }
+    return n.asText();
+  }
+
+  private static Action action(JsonNode o, String where) {
+    String a = text(o, ACTION, where, false);
+    if (a == null) {
+      return Action.SEND;
+    }
+    switch (a) {
+      case "send":
+        return Action.SEND;
+      case "hint":
+        return Action.HINT;
+      case "close":
+        return Action.CLOSE;
+      default:
+        throw new IllegalArgumentException(where + " \"action\" must be send, hint or close, but was \"" + a + "\"");
+    }
+  }
+
+  private static Content content(JsonNode o, String where) {
+    String text = text(o, CONTENT, where, false);
+    String bin = text(o, CONTENT_BIN, where, false);
+    if (text != null && bin != null) {
+      throw new IllegalArgumentException(where + " has both \"content\" and \"content-bin\"; give one");
+    }
+    if (bin != null) {
+      return Content.bytes(base64(bin, where + " \"content-bin\""));
+    }
+    return text == null ? null : Content.text(text);
+  }
+
+  private static byte[] base64(String value, String what) {
+    try {
+      return java.util.Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " is not valid base64: " + e.getMessage());
+    }
+  }
+
+  private static List<String> filters(JsonNode o, String where) {
+    JsonNode n = o.get(CONTENT_FILTERS);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw new IllegalArgumentException(where + " \"content-filters\" must be an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode f : n) {
+      if (!f.isTextual()) {
+        throw new IllegalArgumentException(where + " \"content-filters\" must be an array of strings, but has " + f);
+      }
+      out.add(f.asText());
+    }
+    return out;
+  }
+
+  private static Integer integer(JsonNode o, String field, String where) {
+    JsonNode n = o.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+      throw new IllegalArgumentException(where + " \"" + field + "\" must be an integer, but was " + n);
+    }
+    return n.intValue();
+  }
+
+  private static WsMessage readWsMessage(ObjectNode o) {
+    String where = WS_MESSAGE;
+    onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, TYPE, CODE, REASON, CONTENT_FILTERS);
+    String type = text(o, TYPE, where, false);
+    WsType wsType = null;
+    if (type != null) {
+      try {
+        wsType = WsType.valueOf(type.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + " \"type\" must be text, binary, ping or pong, but was \"" + type + "\"");
+      }
+    }
+    return new WsMessage(
+        action(o, where), content(o, where), wsType, integer(o, CODE, where), text(o, REASON, where, false),
+        filters(o, where));
+  }
+
+  private static HttpStream readHttpStream(ObjectNode o) {
+    String where = HTTP_STREAM;
+    onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, CONTENT_FILTERS);
+    return new HttpStream(action(o, where), content(o, where), filters(o, where));
+  }
+
+  private static HttpResponse readHttpResponse(ObjectNode o) {
+    String where = HTTP_RESPONSE;
+    onlyKnown(o, where, ACTION, CODE, REASON, HEADERS, BODY, BODY_BIN, BODY_PATCH, CONTENT_FILTERS);
+    Action action = action(o, where);
+    Integer code = integer(o, CODE, where);
+    List<Header> headers = new ArrayList<>();
+    JsonNode h = o.get(HEADERS);
+    if (h != null) {
+      if (h.isObject()) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!e.getValue().isTextual()) {
+            throw new IllegalArgumentException(where + " header \"" + e.getKey() + "\" must have a string value");
+          }
+          headers.add(new Header(e.getKey(), e.getValue().asText()));
+        }
+      } else if (h.isArray()) {
+        for (JsonNode pair : h) {
+          if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
+            throw new IllegalArgumentException(where + " \"headers\" list entries must be [name, value] string pairs, but has " + pair);
+          }
+          headers.add(new Header(pair.get(0).asText(), pair.get(1).asText()));
+        }
+      } else {
+        throw new IllegalArgumentException(where + " \"headers\" must be an object or a list of [name, value] pairs");
+      }
+    }
+    HttpResponse.Body body = null;
+    int bodies = 0;
+    if (o.has(BODY)) {
+      body = HttpResponse.Body.text(text(o, BODY, where, true));
+      bodies++;
+    }
+    if (o.has(BODY_BIN)) {
+      body = HttpResponse.Body.bytes(base64(text(o, BODY_BIN, where, true), where + " \"body-bin\""));
+      bodies++;
+    }
+    if (o.has(BODY_PATCH)) {
+      JsonNode p = o.get(BODY_PATCH);
+      if (!(p instanceof ArrayNode)) {
+        throw new IllegalArgumentException(where + " \"body-patch\" must be a JSON array of RFC 6902 operations");
+      }
+      body = HttpResponse.Body.patch(p.toString());
+      bodies++;
+    }
+    if (bodies > 1) {
+      throw new IllegalArgumentException(where + " has more than one of \"body\", \"body-bin\", \"body-patch\"; give one");
+    }
+    return new HttpResponse(
+        action, code == null ? 200 : code, text(o, REASON, where, false), headers, body, filters(o, where));
+  }
+}
