@@ -238,6 +238,10 @@ public final class LocalServer implements AutoCloseable {
       System.out.println(USAGE);
       return;
     }
+    // without TCP_NODELAY each small response may wait ~40 ms for a delayed ACK (read once, at first use)
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     LocalServer server;
     try {
       server = launch(args, System.out);
