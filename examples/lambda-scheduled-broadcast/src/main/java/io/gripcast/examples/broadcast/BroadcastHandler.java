@@ -192,6 +192,27 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
         .build();
   }
 
+  /**
+   * Runs one invocation locally, as the schedule would: {@code GRIP_URL=http://localhost:5561 java -jar
+   * lambda-scheduled-broadcast.jar}. Prints the summary as JSON; exits with 1 when the publish failed.
+   */
+  public static void main(String[] args) throws JsonProcessingException {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("version", "0");
+    event.put("id", java.util.UUID.randomUUID().toString());
+    event.put("detail-type", "Scheduled Event");
+    event.put("source", "local");
+    event.put("time", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    event.put("detail", Map.of());
+    try {
+      Map<String, Object> summary = new BroadcastHandler().handleRequest(event, null);
+      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+    } catch (RuntimeException e) {
+      System.err.println("broadcast failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
   @Override
   public String toString() {
     return "BroadcastHandler[channels=" + config.channels() + "]";

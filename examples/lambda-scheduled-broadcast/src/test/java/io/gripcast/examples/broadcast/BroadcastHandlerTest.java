@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -18,6 +19,7 @@ import io.gripcast.Outcome;
 import io.gripcast.PublishException;
 import io.gripcast.Publisher;
 import io.gripcast.RetryPolicy;
+import io.gripcast.config.GripConfigException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,6 +201,16 @@ class BroadcastHandlerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> BroadcastConfig.fromEnvironment(Map.of("BROADCAST_CHANNELS", " , ")));
     assertTrue(e.getMessage().startsWith("BROADCAST_CHANNELS holds no channel name"), e.getMessage());
+  }
+
+  @Test
+  void lambdasHandlerWithoutGripUrlFailsEachInvocationNamingTheVariable() {
+    assumeTrue(System.getenv("GRIP_URL") == null || System.getenv("GRIP_URL").isBlank(), "GRIP_URL is set here");
+    BroadcastHandler handler = new BroadcastHandler(); // what Lambda creates: nothing is built yet
+    for (int i = 0; i < 2; i++) {
+      GripConfigException e = assertThrows(GripConfigException.class, () -> handler.handleRequest(scheduledEvent(), null));
+      assertTrue(e.getMessage().startsWith("GRIP_URL is not set"), e.getMessage());
+    }
   }
 
   @Test
