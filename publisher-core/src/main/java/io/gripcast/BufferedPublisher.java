@@ -1,5 +1,6 @@
 package io.gripcast;
 
+import io.gripcast.internal.Args;
 import io.gripcast.internal.Threads;
 import io.gripcast.item.Content;
 import io.gripcast.item.Header;
@@ -355,25 +356,25 @@ public final class BufferedPublisher implements AutoCloseable {
 
     /** The most items the queue holds (default 10,000). */
     public Builder capacity(int items) {
-      capacity = atLeast(items, 1, "capacity");
+      capacity = Args.atLeast(items, 1, "capacity");
       return this;
     }
 
     /** The most items per batch (default 500). */
     public Builder maxBatchItems(int items) {
-      maxBatchItems = atLeast(items, 1, "maxBatchItems");
+      maxBatchItems = Args.atLeast(items, 1, "maxBatchItems");
       return this;
     }
 
     /** The most estimated bytes per batch (default 900,000, under Pushpin's 1,000,000 body limit). */
     public Builder maxBatchBytes(int bytes) {
-      maxBatchBytes = atLeast(bytes, 64, "maxBatchBytes");
+      maxBatchBytes = Args.atLeast(bytes, 64, "maxBatchBytes");
       return this;
     }
 
     /** How long a batch waits for more items after its first (default 5 ms). */
     public Builder linger(Duration d) {
-      linger = Objects.requireNonNull(d, "linger");
+      linger = Args.nonNegative(d, "linger");
       return this;
     }
 
@@ -385,13 +386,13 @@ public final class BufferedPublisher implements AutoCloseable {
 
     /** How long a BLOCK submit waits for space (default 1 s). */
     public Builder offerTimeout(Duration d) {
-      offerTimeout = Objects.requireNonNull(d, "offerTimeout");
+      offerTimeout = Args.nonNegative(d, "offerTimeout");
       return this;
     }
 
     /** How long close() waits for the queue to drain (default 30 s). */
     public Builder closeTimeout(Duration d) {
-      closeTimeout = Objects.requireNonNull(d, "closeTimeout");
+      closeTimeout = Args.nonNegative(d, "closeTimeout");
       return this;
     }
 
@@ -399,13 +400,6 @@ public final class BufferedPublisher implements AutoCloseable {
     public Builder failureListener(BiConsumer<Publication, Throwable> listener) {
       failureListener = Objects.requireNonNull(listener, "failureListener");
       return this;
-    }
-
-    private static int atLeast(int v, int min, String name) {
-      if (v < min) {
-        throw new IllegalArgumentException(name + " must be at least " + min + ", but was " + v);
-      }
-      return v;
     }
 
     public BufferedPublisher build() {

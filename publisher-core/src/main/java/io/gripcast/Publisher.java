@@ -2,6 +2,7 @@ package io.gripcast;
 
 import io.gripcast.config.Endpoint;
 import io.gripcast.config.GripUrl;
+import io.gripcast.internal.Args;
 import io.gripcast.internal.Batches;
 import io.gripcast.internal.EndpointClient;
 import io.gripcast.internal.IdGenerator;
@@ -338,29 +339,29 @@ public final class Publisher implements AutoCloseable {
     }
 
     public Builder connectTimeout(Duration d) {
-      connectTimeout = positive(d, "connectTimeout");
+      connectTimeout = Args.positive(d, "connectTimeout");
       return this;
     }
 
     public Builder readTimeout(Duration d) {
-      readTimeout = positive(d, "readTimeout");
+      readTimeout = Args.positive(d, "readTimeout");
       return this;
     }
 
     public Builder writeTimeout(Duration d) {
-      writeTimeout = positive(d, "writeTimeout");
+      writeTimeout = Args.positive(d, "writeTimeout");
       return this;
     }
 
     /** The limit on one HTTP attempt, from connect to the last byte of the answer. */
     public Builder callTimeout(Duration d) {
-      callTimeout = positive(d, "callTimeout");
+      callTimeout = Args.positive(d, "callTimeout");
       return this;
     }
 
     /** How long {@link Publisher#close()} lets publishes in flight finish. */
     public Builder closeTimeout(Duration d) {
-      closeTimeout = Objects.requireNonNull(d, "closeTimeout");
+      closeTimeout = Args.nonNegative(d, "closeTimeout");
       return this;
     }
 
@@ -369,7 +370,7 @@ public final class Publisher implements AutoCloseable {
      * minutes, at least 2 seconds); a token is reused until shortly before it expires.
      */
     public Builder tokenTtl(Duration d) {
-      tokenTtl = positive(d, "tokenTtl");
+      tokenTtl = Args.positive(d, "tokenTtl");
       if (d.compareTo(Duration.ofSeconds(2)) < 0) {
         throw new IllegalArgumentException("tokenTtl must be at least 2 seconds, but was " + d);
       }
@@ -388,10 +389,7 @@ public final class Publisher implements AutoCloseable {
 
     /** The proxy's publish body limit (Pushpin's default is 1,000,000 bytes); larger lists are split. */
     public Builder maxBodyBytes(int bytes) {
-      if (bytes < 64) {
-        throw new IllegalArgumentException("maxBodyBytes must be at least 64, but was " + bytes);
-      }
-      maxBodyBytes = bytes;
+      maxBodyBytes = Args.atLeast(bytes, 64, "maxBodyBytes");
       return this;
     }
 
@@ -417,14 +415,6 @@ public final class Publisher implements AutoCloseable {
     public Builder okHttpClient(OkHttpClient client) {
       okHttpClient = Objects.requireNonNull(client, "okHttpClient");
       return this;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, but was " + d);
-      }
-      return d;
     }
 
     public Publisher build() {
