@@ -8,7 +8,9 @@
 # then for each repetition and batch size runs, back to back on the same instance:
 #   wrk -t1 -cN -dSs -s benchmarks/wrk/publish.lua     (one pre-built body, posted over and over)
 #   java -cp benchmarks.jar io.gripcast.cli.BenchCommand --batch B --warmup Ws --duration Ss ...
-# alternating which goes first, and prints the medians and the ratio gripcast/wrk per batch size.
+#   java -cp benchmarks.jar io.gripcast.bench.NioPublishProbe ...  (a one-thread selector client, the
+#                                                                   bound for a selector transport)
+# rotating which goes first, and prints the medians and the ratios to wrk per batch size.
 # Both publish the same bodies: BATCH items, each with an http-stream and a ws-message format of
 # SIZE content bytes; gripcast runs with --no-ids unless --ids is given (wrk's body has no ids).
 # Also recorded per run: the client's CPU seconds (wrk from /proc, gripcast from its own report)
@@ -58,6 +60,11 @@ run_wrk() { # batch -> "items_per_s cpu_s handler_pct"
   local errs; errs=$(sed -n 's/.*errors_connect=\([0-9]*\) errors_read=\([0-9]*\) errors_status=\([0-9]*\).*/\1+\2+\3/p' <<<"$res")
   echo "$ips $(( (h1 - h0) * 100 * 1000000000 / hz / (t1 - t0) )) $((errs))"
 }
+run_nio() { # batch -> "items_per_s cpu_us_per_item"
+  local res
+  res=$(java -cp "$jar" io.gripcast.bench.NioPublishProbe "$url" "$1" "$conc" "$warmup" "$secs" "$size")
+  echo "$(sed -n 's/.*items_per_s=\([0-9.]*\).*/\1/p' <<<"$res") $(sed -n 's/.*cpu_us_per_item=\([0-9.]*\).*/\1/p' <<<"$res")"
+}
 run_gripcast() { # batch -> "items_per_s cpu_us_per_item handler_pct errors"
   local h0 h1 t0 t1 js
   js=$(java -cp "$jar" io.gripcast.cli.BenchCommand --grip-url "$url" --batch "$1" --size "$size" -c "$conc" $ids \
@@ -74,23 +81,28 @@ run_gripcast() { # batch -> "items_per_s cpu_us_per_item handler_pct errors"
 
 for rep in $(seq 1 "$reps"); do
   for b in $batches; do
-    if (( rep % 2 == 1 )); then w=$(run_wrk "$b"); g=$(run_gripcast "$b"); else g=$(run_gripcast "$b"); w=$(run_wrk "$b"); fi
-    read -r wi wh we <<<"$w"; read -r gi gc gh ge <<<"$g"
-    echo "rep=$rep batch=$b wrk_items_per_s=$wi wrk_handler_pct=$wh wrk_errors=$we gripcast_items_per_s=$gi gripcast_cpu_us_per_item=$gc gripcast_handler_pct=$gh gripcast_errors=$ge load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out" >&2
+    case $(( rep % 3 )) in
+      1) w=$(run_wrk "$b"); g=$(run_gripcast "$b"); n=$(run_nio "$b") ;;
+      2) g=$(run_gripcast "$b"); n=$(run_nio "$b"); w=$(run_wrk "$b") ;;
+      0) n=$(run_nio "$b"); w=$(run_wrk "$b"); g=$(run_gripcast "$b") ;;
+    esac
+    read -r wi wh we <<<"$w"; read -r gi gc gh ge <<<"$g"; read -r ni nc <<<"$n"
+    echo "rep=$rep batch=$b wrk_items_per_s=$wi wrk_handler_pct=$wh wrk_errors=$we gripcast_items_per_s=$gi gripcast_cpu_us_per_item=$gc gripcast_handler_pct=$gh gripcast_errors=$ge nio_items_per_s=$ni nio_cpu_us_per_item=$nc load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out" >&2
   done
 done
 
 echo
-echo "| batch | wrk items/s | gripcast items/s | gripcast / wrk | gripcast client CPU µs/item | handler CPU % (wrk / gripcast) |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| batch | wrk items/s | gripcast items/s | gripcast / wrk | selector probe items/s | probe / wrk | client CPU µs/item (gripcast / probe) | handler CPU % (wrk / gripcast) |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for b in $batches; do
   awk -v b="$b" '
     function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-    { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    { delete v; for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     v["batch"] == b && $1 ~ /^rep=/ { n++; w[n] = v["wrk_items_per_s"]; g[n] = v["gripcast_items_per_s"]; r[n] = v["gripcast_items_per_s"] / v["wrk_items_per_s"];
-      c[n] = v["gripcast_cpu_us_per_item"]; hw[n] = v["wrk_handler_pct"]; hg[n] = v["gripcast_handler_pct"] }
-    END { printf "| %d | %.0f | %.0f | %.2f | %.1f | %.0f / %.0f |\n", b, med(w, n), med(g, n), med(r, n), med(c, n), med(hw, n), med(hg, n) }
+      p[n] = v["nio_items_per_s"]; q[n] = v["nio_items_per_s"] / v["wrk_items_per_s"];
+      c[n] = v["gripcast_cpu_us_per_item"]; pc[n] = v["nio_cpu_us_per_item"]; hw[n] = v["wrk_handler_pct"]; hg[n] = v["gripcast_handler_pct"] }
+    END { printf "| %d | %.0f | %.0f | **%.2f** | %.0f | %.2f | %.1f / %.1f | %.0f / %.0f |\n", b, med(w, n), med(g, n), med(r, n), med(p, n), med(q, n), med(c, n), med(pc, n), med(hw, n), med(hg, n) }
   ' "$out"
 done
 echo

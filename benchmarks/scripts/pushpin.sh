@@ -80,7 +80,7 @@ stop
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && [[ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]; }
 base=""
 for _ in $(seq 1 50); do
-  b=$((20000 + (RANDOM % 4000) * 10))
+  b=$((20000 + (RANDOM % 1200) * 10)) # below the ephemeral range (32768+), where client sockets would collide
   if port_free $b && port_free $((b + 1)) && port_free $((b + 2)) && port_free $((b + 3)) && port_free $((b + 4)); then base=$b; break; fi
 done
 [[ -n "$base" ]] || die "no free port range found"
@@ -151,7 +151,7 @@ ipc_linked() { # every ipc socket but the stats one has a connected peer
   [[ -e $rundir/pushpin-accept ]]
 }
 for i in $(seq 1 400); do
-  alive $pid || { tail -20 "$dir"/log/*.log >&2; die "pushpin exited during start-up"; }
+  alive $pid || { tail -n 20 "$dir"/log/*.log >&2; die "pushpin exited during start-up"; }
   if says_api && ipc_linked && (exec 3<>"/dev/tcp/127.0.0.1/$base") 2>/dev/null; then
     {
       echo "PUSHPIN_PID=$pid"

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private final Map<String, String> env;
+  /** Environment lookup: a variable's value, or null when unset. */
+  private final Function<String, String> env;
 
   @Option(names = {"--grip-url", "--spec"}, paramLabel = "URL",
       description = "GRIP URL of the proxy's control endpoint; repeat to publish to several"
@@ -125,12 +127,20 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Reads GRIP_URL from the process environment. */
   public BenchCommand() {
-    this(System.getenv());
+    this(System::getenv);
   }
 
-  /** Reads GRIP_URL from {@code env} (for tests and for the gripcast root command's context). */
+  /** Reads GRIP_URL from {@code env} (tests). */
   public BenchCommand(Map<String, String> env) {
-    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    this(Map.copyOf(Objects.requireNonNull(env, "env"))::get);
+  }
+
+  /**
+   * Reads GRIP_URL through {@code env}, which returns a variable's value or null; under the
+   * gripcast root command: {@code new BenchCommand(ctx::env)}.
+   */
+  public BenchCommand(Function<String, String> env) {
+    this.env = Objects.requireNonNull(env, "env");
   }
 
   /** Runs {@code gripcast bench} alone: {@code java -cp ... io.gripcast.cli.BenchCommand --help}. */
@@ -220,7 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
   private Settings settings() {
     List<String> urls = new ArrayList<>(gripUrls);
     if (urls.isEmpty()) {
-      String e = env.get("GRIP_URL");
+      String e = env.apply("GRIP_URL");
       urls.add(e == null || e.isBlank() ? DEFAULT_GRIP_URL : e);
     }
     if (items < 1) {
