@@ -64,8 +64,13 @@ public final class WireJson {
 
   public static final byte[] ENVELOPE_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  // Writing needs only the streaming factory. The ObjectMapper (hundreds of databind classes and
+  // locale data) is made on first read, so a one-shot publish (the CLI) never pays for it.
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE = new ObjectMapper(FACTORY);
+  }
 
   private WireJson() {}
 
@@ -242,7 +247,7 @@ public final class WireJson {
   private static String checkedPatch(String json) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(json);
+      node = Mapper.INSTANCE.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("http-response body-patch is not valid JSON: " + e.getOriginalMessage(), e);
     }
@@ -270,7 +275,7 @@ public final class WireJson {
   public static Publication readItem(String json) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = Mapper.INSTANCE.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
     }

@@ -1,0 +1,441 @@
+package io.gripcast.cli;
+
+import io.gripcast.EndpointResult;
+import io.gripcast.GripJson;
+import io.gripcast.PayloadTooLargeException;
+import io.gripcast.PublishException;
+import io.gripcast.PublishListener;
+import io.gripcast.PublishResult;
+import io.gripcast.Publisher;
+import io.gripcast.RetryPolicy;
+import io.gripcast.SuccessPolicy;
+import io.gripcast.item.Item;
+import io.gripcast.item.Publication;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import okhttp3.ConnectionSpec;
+import okhttp3.OkHttpClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gripcast publish}: pushpin-publish's command line, on gripcast's publisher.
+ *
+ * <p>Output: {@code Published} on stdout after a successful publish, as pushpin-publish prints it
+ * (or per-endpoint results with {@code --json}); failures are one line on stderr and an exit code.
+ */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = {
+      "Publish an item to GRIP proxies. Takes every flag of pushpin-publish 1.36 with the same meaning.",
+      "",
+      "Content: a string (a newline is added on HTTP formats, not on ws-message, unless --no-eol),",
+      "@FILE (sent as is, binary-safe), or - (stdin, sent as is). Content that is not UTF-8 goes out",
+      "as bytes (content-bin, body-bin).",
+      "Batch: --ndjson FILE|- publishes one item per line, in the wire's item JSON, e.g.",
+      "  {\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"hi\"}}}"
+    })
+final class PublishCommand implements Callable<Integer> {
+
+  static final String DEFAULT_SPEC = "http://localhost:5561";
+
+  private final CliContext ctx;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "<channel>", description = "Channel to send to.")
+  String channelArg;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "<content>",
+      description = "Content for the HTTP body and WebSocket message: text, @FILE or - (stdin).")
+  String contentArg;
+
+  @Mixin ItemOptions item = new ItemOptions();
+
+  @Option(names = {"--spec", "--grip-url"}, paramLabel = "GRIP_URL", order = 21,
+      description = "GRIP URL of a proxy (repeatable: publish to all). Default: env GRIP_URL, else " + DEFAULT_SPEC + ".")
+  List<String> specs = new ArrayList<>();
+
+  @Option(names = {"-u", "--user"}, paramLabel = "user:pass", order = 22,
+      description = "Authenticate using basic auth (https, or a loopback address).")
+  String user;
+
+  @Option(names = {"-c", "--channel"}, paramLabel = "CHANNEL", order = 30,
+      description = "Publish on this channel too (repeatable); then the only argument is the content.")
+  List<String> channels = new ArrayList<>();
+
+  @Option(names = "--ndjson", paramLabel = "FILE|-", order = 31,
+      description = "Batch mode: publish one item per line of FILE (or stdin), in item JSON.")
+  String ndjson;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", order = 50, converter = Durations.class, defaultValue = "10s",
+      description = "Limit on each attempt and on the retrying as a whole (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--retries", paramLabel = "N", order = 51, defaultValue = "3",
+      description = "Retries after a connection failure, timeout, 5xx or 429 (default: ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--any", order = 52,
+      description = "With several endpoints, succeed when one accepts (default: all must).")
+  boolean any;
+
+  @Option(names = "--no-auto-id", order = 53,
+      description = "Don't give items without --id a generated id (ids make retries safe; see docs/cli.md).")
+  boolean noAutoId;
+
+  @Option(names = "--max-body-bytes", paramLabel = "N", order = 54, defaultValue = "1000000",
+      description = "The proxy's publish body limit; batches are split under it (default: ${DEFAULT-VALUE}).")
+  int maxBodyBytes;
+
+  @Option(names = "--json", order = 55, description = "Print per-endpoint results as JSON on stdout.")
+  boolean json;
+
+  @Option(names = "--dry-run", order = 56, description = "Print the target(s) and the request body; send nothing.")
+  boolean dryRun;
+
+  @Mixin CommonOptions common;
+
+  /** The client made for http-only publishing; it is ours to shut down after the publisher. */
+  private OkHttpClient cleartextClient;
+
+  PublishCommand(CliContext ctx) {
+    this.ctx = ctx;
+    this.common = new CommonOptions(ctx);
+  }
+
+  @Override
+  public Integer call() {
+    if (retries < 0) {
+      throw CliException.usage("--retries must be 0 or more, but was " + retries);
+    }
+    if (maxBodyBytes < 64) {
+      throw CliException.usage("--max-body-bytes must be at least 64, but was " + maxBodyBytes);
+    }
+    if (timeout.isZero()) {
+      throw CliException.usage("--timeout must be more than 0");
+    }
+    if (ndjson != null) {
+      return batch();
+    }
+    List<String> targets = new ArrayList<>();
+    String contentText;
+    if (channels.isEmpty()) {
+      if (channelArg == null) {
+        throw CliException.usage("no channel: give the channel, e.g. 'gripcast publish news \"hello\"'");
+      }
+      targets.add(channelArg);
+      contentText = contentArg;
+    } else if (contentArg != null) {
+      // -c given: both arguments are channel and content, as without -c
+      targets.add(channelArg);
+      contentText = contentArg;
+    } else {
+      contentText = channelArg; // with -c, a lone argument is the content
+    }
+    targets.addAll(channels);
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(targets));
+    for (String c : distinct) {
+      if (c.isEmpty()) {
+        throw CliException.usage("empty channel name: give the channel your subscribers hold");
+      }
+    }
+    Payload payload = null;
+    if (contentText != null && !(item.hint || item.close || item.closeCode != null)) {
+      payload = Payload.resolve(contentText, item.binary, ctx);
+    } else if (contentText != null) {
+      payload = new Payload(io.gripcast.item.Content.text(contentText), true, "argument"); // only for the warning
+    }
+    Item built = item.toItem(payload, this::warn);
+    List<Publication> publications = new ArrayList<>();
+    for (String c : distinct) {
+      publications.add(new Publication(c, built));
+    }
+    try (Cleanup cleanup = this::closeClient; Publisher publisher = publisher()) {
+      if (dryRun) {
+        return dryRun(publisher, publications);
+      }
+      PublishResult result = send(publisher, publications);
+      out().println(json ? Json.result(result, ExitCodes.OK) : "Published");
+      return ExitCodes.OK;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ batch
+
+  private int batch() {
+    if (channelArg != null || !channels.isEmpty()) {
+      throw CliException.usage("--ndjson takes no channel or content arguments: each line names its channel");
+    }
+    for (String name : ItemOptions.NAMES) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        throw CliException.usage(name + " does not apply to --ndjson: each line is a complete item");
+      }
+    }
+    String source = ndjson.equals("-") ? "stdin" : ndjson;
+    try (Cleanup cleanup = this::closeClient;
+        Publisher publisher = publisher();
+        BufferedReader in = reader()) {
+      BatchStats stats = new BatchStats();
+      List<Publication> pending = new ArrayList<>();
+      long pendingBytes = 0;
+      int lineNo = 0;
+      String line;
+      while ((line = readLine(in, source)) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          pending.add(GripJson.parsePublication(line));
+        } catch (IllegalArgumentException e) {
+          throw CliException.data(source + " line " + lineNo + ": " + Errors.oneLine(e.getMessage())
+              + stats.sentBefore() + "; fix or remove that line", e);
+        }
+        stats.lines = lineNo;
+        pendingBytes += line.length() + 1;
+        // hand a chunk to the publisher (which splits it under the body limit) when it is a body's
+        // worth, or when the input has nothing more ready: a slow producer on stdin is not held back
+        if (pendingBytes >= maxBodyBytes || pending.size() >= 10_000 || !ready(in)) {
+          flush(publisher, pending, stats);
+          pendingBytes = 0;
+        }
+      }
+      if (!pending.isEmpty()) {
+        flush(publisher, pending, stats);
+      }
+      if (dryRun) {
+        err().println(Errors.prefix(spec.commandLine()) + ": dry run: " + stats.items + " items from " + source
+            + " are valid; nothing was sent");
+        err().flush();
+      } else if (json) {
+        out().println(Json.batch(stats.items, stats.lastResult, stats.requests, ExitCodes.OK));
+      } else {
+        out().println("Published " + stats.items + (stats.items == 1 ? " item" : " items") + " from " + source
+            + " in " + stats.requests + (stats.requests == 1 ? " request" : " requests")
+            + (stats.endpoints > 1 ? " to each of " + stats.endpoints + " endpoints" : ""));
+      }
+      return ExitCodes.OK;
+    } catch (IOException e) {
+      throw CliException.data("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Counts of a batch run, for the summary and for failure messages. */
+  private static final class BatchStats {
+    int items;
+    int requests;
+    int endpoints;
+    int lines;
+    PublishResult lastResult;
+
+    String sentBefore() {
+      return items == 0 ? " (nothing was published)" : " (" + items + " items before it were published)";
+    }
+  }
+
+  private void flush(Publisher publisher, List<Publication> pending, BatchStats stats) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    if (dryRun) {
+      dryRun(publisher, pending);
+    } else {
+      try {
+        PublishResult r = send(publisher, pending);
+        stats.lastResult = r;
+        stats.endpoints = r.endpoints().size();
+        stats.requests += r.endpoints().get(0).requests();
+      } catch (CliException e) {
+        String before = stats.items == 0 ? "nothing was published"
+            : stats.items + " items (up to line " + (stats.lines - pending.size()) + ") were published before";
+        throw new CliException(e.exitCode(), e.getMessage() + " (" + before + ")", e.getCause());
+      }
+    }
+    stats.items += pending.size();
+    pending.clear();
+  }
+
+  private BufferedReader reader() throws IOException {
+    var decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    if (ndjson.equals("-")) {
+      return new BufferedReader(new InputStreamReader(ctx.stdin(), decoder));
+    }
+    try {
+      return new BufferedReader(new InputStreamReader(Files.newInputStream(ctx.resolve(ndjson)), decoder));
+    } catch (NoSuchFileException e) {
+      throw CliException.data("cannot read " + ndjson + ": no such file; check the path after --ndjson", e);
+    } catch (IOException e) {
+      throw CliException.data("cannot read " + ndjson + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String readLine(BufferedReader in, String source) throws IOException {
+    try {
+      return in.readLine();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw CliException.data(source + " is not UTF-8 text; NDJSON items are UTF-8 JSON, one per line", e);
+    }
+  }
+
+  private static boolean ready(BufferedReader in) {
+    try {
+      return in.ready();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ sending
+
+  private Publisher publisher() {
+    List<String> urls = new ArrayList<>(specs);
+    if (urls.isEmpty()) {
+      String env = ctx.env("GRIP_URL");
+      urls.add(env != null ? env : DEFAULT_SPEC);
+    }
+    Targets.Prepared prepared = Targets.prepare(urls, user, specs.isEmpty() && ctx.env("GRIP_URL") != null);
+    RetryPolicy retry = retries == 0
+        ? RetryPolicy.none()
+        : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
+    Publisher.Builder b = Publisher.builder()
+        .connectTimeout(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5))
+        .readTimeout(timeout)
+        .writeTimeout(timeout)
+        .callTimeout(timeout)
+        .retryPolicy(retry)
+        .successPolicy(any ? SuccessPolicy.ANY : SuccessPolicy.ALL)
+        .maxBodyBytes(maxBodyBytes)
+        .idempotentIds(!noAutoId);
+    if (ctx.verbose()) {
+      b.listener(new VerboseListener(err()));
+    }
+    if (prepared.allCleartext()) {
+      // Only http:// endpoints: an OkHttpClient without TLS connection specs never initializes
+      // an SSLContext (loading the trust store is a third of a cold publish's CPU time).
+      cleartextClient = new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+      b.okHttpClient(cleartextClient);
+    }
+    for (int i = 0; i < prepared.urls().size(); i++) {
+      try {
+        b.endpoint(prepared.urls().get(i));
+      } catch (IllegalArgumentException e) {
+        throw CliException.config(prepared.describe(i) + " is not a usable GRIP URL: " + Errors.oneLine(e.getMessage())
+            + "; use e.g. http://localhost:5561 or https://api.fastly.com/service/ID?key=TOKEN", e);
+      }
+    }
+    return b.build();
+  }
+
+  /** A resource whose close throws nothing checked. */
+  private interface Cleanup extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private void closeClient() {
+    if (cleartextClient != null) {
+      cleartextClient.dispatcher().executorService().shutdown();
+      cleartextClient.connectionPool().evictAll();
+    }
+  }
+
+  private PublishResult send(Publisher publisher, List<Publication> publications) {
+    try {
+      PublishResult r = publisher.publishAll(publications);
+      if (ctx.verbose()) {
+        for (EndpointResult e : r.endpoints()) {
+          err().println(Errors.prefix(spec.commandLine()) + ": " + e);
+        }
+        err().flush();
+      }
+      return r;
+    } catch (PayloadTooLargeException e) {
+      throw CliException.data(Errors.oneLine(e.getMessage()) + "; publish less content, or raise --max-body-bytes"
+          + " if your proxy accepts more (Pushpin: push_in_max_body_size)", e);
+    } catch (PublishException e) {
+      PublishResult r = e.result();
+      int code = Failures.exitCode(r);
+      if (json) {
+        out().println(Json.result(r, code));
+        out().flush();
+      }
+      throw new CliException(code, Failures.describe(r), e);
+    } catch (IllegalArgumentException e) {
+      throw CliException.data("the item cannot be sent: " + Errors.oneLine(e.getMessage()), e);
+    }
+  }
+
+  private int dryRun(Publisher publisher, List<Publication> publications) {
+    PrintWriter out = out();
+    for (String endpoint : publisher.endpoints()) {
+      out.println("POST " + endpoint);
+    }
+    out.println("Content-Type: application/json");
+    out.println();
+    try {
+      out.println(GripJson.toJson(publications));
+    } catch (IllegalArgumentException e) {
+      throw CliException.data("the item cannot be sent: " + Errors.oneLine(e.getMessage()), e);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private void warn(String message) {
+    err().println(Errors.prefix(spec.commandLine()) + ": warning: " + message);
+    err().flush();
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** -v: each attempt and retry on stderr. */
+  private static final class VerboseListener implements PublishListener {
+    private final PrintWriter err;
+
+    VerboseListener(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public void onAttempt(Attempt a) {
+      err.println("gripcast publish: POST " + a.endpoint() + " attempt " + a.attempt() + " (" + a.items()
+          + (a.items() == 1 ? " item, " : " items, ") + a.bodyBytes() + " bytes)");
+      err.flush();
+    }
+
+    @Override
+    public void onRetry(Retry r) {
+      err.println("gripcast publish: attempt " + r.failedAttempt() + " to " + r.endpoint() + " failed ("
+          + Errors.oneLine(r.reason()) + "); retrying in " + r.delay().toMillis() + " ms");
+      err.flush();
+    }
+  }
+}
