@@ -73,8 +73,9 @@ final class Failures {
           return e.endpoint() + " is unavailable: " + answer + " after " + tries
               + "; the proxy is failing or overloaded, try again later (or raise --retries/--timeout)";
         }
-        return "cannot reach " + e.endpoint() + ": " + answer + " after " + tries
-            + "; is the proxy running there? Check --spec or GRIP_URL";
+        // the publisher's own message may already ask the right question; don't ask it twice
+        return "cannot reach " + e.endpoint() + " (" + tries + "): " + answer
+            + (answer.contains("?") ? "" : "; is the proxy running there?") + " Check --spec or GRIP_URL";
     }
   }
 

@@ -213,6 +213,17 @@ final class ItemOptions {
     if (mode == Mode.PATCH && payload == null) {
       throw CliException.usage("--patch needs content: the JSON patch array, or @file");
     }
+    if (code != null && (code < 0 || code > 999)) {
+      throw CliException.usage("--code must be between 0 and 999, but was " + code);
+    }
+    HttpResponse.Body patchBody = null;
+    if (mode == Mode.PATCH) {
+      try {
+        patchBody = HttpResponse.Body.patch(payload.text());
+      } catch (IllegalArgumentException e) {
+        throw CliException.data("--patch content (" + payload.origin() + ") is not usable: " + e.getMessage(), e);
+      }
+    }
 
     try {
       Item.Builder b = Item.builder().id(id).prevId(prevId).noSeq(noSeq);
@@ -235,7 +246,7 @@ final class ItemOptions {
           add(b, wanted, wsClose, HttpStream.close(), null);
           break;
         case PATCH:
-          add(b, wanted, null, null, response().body(HttpResponse.Body.patch(payload.text())).build());
+          add(b, wanted, null, null, response().body(patchBody).build());
           break;
         case SEND:
         default:

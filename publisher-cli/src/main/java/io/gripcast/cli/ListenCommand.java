@@ -226,7 +226,7 @@ final class ListenCommand implements Callable<Integer> {
       while (true) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          socket.close(1000, null);
+          closeGracefully(socket, events);
           return ended(received);
         }
         Event e = events.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
@@ -238,7 +238,7 @@ final class ListenCommand implements Callable<Integer> {
           out.flush();
           received++;
           if (count != null && received >= count) {
-            socket.close(1000, null);
+            closeGracefully(socket, events);
             return ExitCodes.OK;
           }
         } else if (e.closeCode != null) {
@@ -256,6 +256,18 @@ final class ListenCommand implements Callable<Integer> {
     } finally {
       socket.cancel();
       removeHook(hook);
+    }
+  }
+
+  /** Sends a normal close and waits briefly for the server's answer, so neither side is left hanging. */
+  private static void closeGracefully(WebSocket socket, BlockingQueue<Event> events) throws InterruptedException {
+    socket.close(1000, null);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    for (long left; (left = until - System.nanoTime()) > 0; ) {
+      Event e = events.poll(left, TimeUnit.NANOSECONDS);
+      if (e == null || e.closeCode != null || e.failure != null) {
+        return;
+      }
     }
   }
 

@@ -205,6 +205,9 @@ final class PublishCommand implements Callable<Integer> {
         if (line.isBlank()) {
           continue;
         }
+        if (pending.isEmpty()) {
+          stats.chunkFirstLine = lineNo;
+        }
         try {
           pending.add(GripJson.parsePublication(line));
         } catch (IllegalArgumentException e) {
@@ -246,6 +249,7 @@ final class PublishCommand implements Callable<Integer> {
     int requests;
     int endpoints;
     int lines;
+    int chunkFirstLine;
     PublishResult lastResult;
 
     String sentBefore() {
@@ -266,8 +270,18 @@ final class PublishCommand implements Callable<Integer> {
         stats.endpoints = r.endpoints().size();
         stats.requests += r.endpoints().get(0).requests();
       } catch (CliException e) {
-        String before = stats.items == 0 ? "nothing was published"
-            : stats.items + " items (up to line " + (stats.lines - pending.size()) + ") were published before";
+        // this chunk may have gone out in several requests, some accepted before the failure
+        int thisChunk = 0;
+        if (e.getCause() instanceof PublishException) {
+          thisChunk = Integer.MAX_VALUE;
+          for (EndpointResult r : ((PublishException) e.getCause()).result().endpoints()) {
+            thisChunk = Math.min(thisChunk, r.itemsPublished());
+          }
+        }
+        int published = stats.items + thisChunk;
+        String before = published == 0 ? "nothing was published"
+            : published + (published == 1 ? " item was" : " items were") + " published before the failure"
+                + (thisChunk > 0 ? " (" + thisChunk + " from line " + stats.chunkFirstLine + " on)" : "");
         throw new CliException(e.exitCode(), e.getMessage() + " (" + before + ")", e.getCause());
       }
     }
