@@ -1,5 +1,8 @@
 package io.gripcast;
 
+import io.gripcast.config.Endpoint;
+import io.gripcast.config.GripUrl;
+import io.gripcast.internal.Args;
 import io.gripcast.internal.Batches;
 import io.gripcast.internal.EndpointClient;
 import io.gripcast.internal.IdGenerator;
@@ -55,11 +58,11 @@ public final class Publisher implements AutoCloseable {
   private final OkHttpClient http;
   private final ExecutorService ownedDispatcherExecutor; // null when the caller's client is used
   private final Threads.LazyScheduler scheduler = new Threads.LazyScheduler("gripcast-retry");
-  private final Set<CompletableFuture<PublishResult>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private Publisher(Builder b) {
-    if (b.targets.isEmpty()) {
+    if (b.endpoints.isEmpty()) {
       throw new IllegalStateException("no endpoint: call endpoint(\"http://localhost:5561\") (a GRIP_URL) at least once");
     }
     this.successPolicy = b.successPolicy;
@@ -91,7 +94,8 @@ public final class Publisher implements AutoCloseable {
         .retryOnConnectionFailure(false)
         .build();
     List<EndpointClient> cs = new ArrayList<>();
-    for (Target t : b.targets) {
+    for (Endpoint e : b.endpoints) {
+      Target t = Endpoints.target(e, b.tokenTtl);
       cs.add(new EndpointClient(t, http, b.retryPolicy, scheduler::get, listener, () -> closed));
     }
     this.clients = List.copyOf(cs);
@@ -175,16 +179,20 @@ public final class Publisher implements AutoCloseable {
     List<Batches.Batch> batches = Batches.split(toSend, maxBodyBytes);
     PublishCall call = new PublishCall();
     CompletableFuture<PublishResult> result = new CompletableFuture<>();
-    inFlight.add(result);
+    List<EndpointClient.Run> runs = new ArrayList<>(clients.size());
+    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
+    InFlight entry = new InFlight(call, runs, result);
+    inFlight.add(entry);
     result.whenComplete((r, t) -> {
-      inFlight.remove(result);
+      inFlight.remove(entry);
       if (t instanceof CancellationException) {
         call.cancel();
       }
     });
-    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
     for (EndpointClient c : clients) {
-      perEndpoint.add(c.publish(batches, call));
+      EndpointClient.Run run = c.publish(batches, call);
+      runs.add(run);
+      perEndpoint.add(run.result());
     }
     CompletableFuture.allOf(perEndpoint.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
       List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
@@ -242,17 +250,21 @@ public final class Publisher implements AutoCloseable {
       return;
     }
     closed = true;
-    List<CompletableFuture<PublishResult>> pending = new ArrayList<>(inFlight);
+    List<InFlight> pending = new ArrayList<>(inFlight);
     try {
-      CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+      CompletableFuture.allOf(pending.stream().map(InFlight::result).toArray(CompletableFuture<?>[]::new))
           .get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | CancellationException e) {
       // failures are reported through each publish's own future
     }
-    for (CompletableFuture<PublishResult> f : pending) {
-      f.cancel(true);
+    // What is still running ends as CANCELLED, so each caller learns its publish did not complete.
+    for (InFlight f : pending) {
+      f.call().cancel();
+      for (EndpointClient.Run run : f.runs()) {
+        run.abandon("publisher closed before this publish finished");
+      }
     }
     scheduler.shutdown();
     if (ownedDispatcherExecutor != null) {
@@ -267,9 +279,11 @@ public final class Publisher implements AutoCloseable {
     return "Publisher" + endpoints();
   }
 
+  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result) {}
+
   /** Builds a {@link Publisher}. Not thread-safe; the publisher it builds is. */
   public static final class Builder {
-    private final List<Target> targets = new ArrayList<>();
+    private final List<Endpoint> endpoints = new ArrayList<>();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(10);
@@ -289,10 +303,22 @@ public final class Publisher implements AutoCloseable {
      * Adds an endpoint from a GRIP_URL such as {@code http://localhost:5561} or
      * {@code https://api.fastly.com/service/ID?key=TOKEN}. Repeat for a cluster: every item goes
      * to every endpoint.
+     *
+     * @throws io.gripcast.config.GripConfigException naming the bad part (never a secret)
      */
     public Builder endpoint(String gripUrl) {
-      targets.add(Endpoints.target(gripUrl, () -> tokenTtl));
+      return endpoint(GripUrl.parse(gripUrl));
+    }
+
+    /** Adds a parsed endpoint (see {@link GripUrl}). */
+    public Builder endpoint(Endpoint endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
       return this;
+    }
+
+    /** Adds the endpoint of the {@code GRIP_URL} (and {@code GRIP_VERIFY_KEY}) environment variables. */
+    public Builder endpointFromEnvironment() {
+      return endpoint(GripUrl.fromEnvironment(System.getenv()));
     }
 
     /** Adds several endpoints. */
@@ -302,35 +328,41 @@ public final class Publisher implements AutoCloseable {
     }
 
     public Builder connectTimeout(Duration d) {
-      connectTimeout = positive(d, "connectTimeout");
+      connectTimeout = Args.positive(d, "connectTimeout");
       return this;
     }
 
     public Builder readTimeout(Duration d) {
-      readTimeout = positive(d, "readTimeout");
+      readTimeout = Args.positive(d, "readTimeout");
       return this;
     }
 
     public Builder writeTimeout(Duration d) {
-      writeTimeout = positive(d, "writeTimeout");
+      writeTimeout = Args.positive(d, "writeTimeout");
       return this;
     }
 
     /** The limit on one HTTP attempt, from connect to the last byte of the answer. */
     public Builder callTimeout(Duration d) {
-      callTimeout = positive(d, "callTimeout");
+      callTimeout = Args.positive(d, "callTimeout");
       return this;
     }
 
     /** How long {@link Publisher#close()} lets publishes in flight finish. */
     public Builder closeTimeout(Duration d) {
-      closeTimeout = Objects.requireNonNull(d, "closeTimeout");
+      closeTimeout = Args.nonNegative(d, "closeTimeout");
       return this;
     }
 
-    /** The lifetime of the JWTs minted for endpoints with {@code iss} and {@code key} (default 10 minutes). */
+    /**
+     * The lifetime of the JWTs minted for endpoints with {@code iss} and {@code key} (default 10
+     * minutes, at least 2 seconds); a token is reused until shortly before it expires.
+     */
     public Builder tokenTtl(Duration d) {
-      tokenTtl = positive(d, "tokenTtl");
+      tokenTtl = Args.positive(d, "tokenTtl");
+      if (d.compareTo(Duration.ofSeconds(2)) < 0) {
+        throw new IllegalArgumentException("tokenTtl must be at least 2 seconds, but was " + d);
+      }
       return this;
     }
 
@@ -346,10 +378,7 @@ public final class Publisher implements AutoCloseable {
 
     /** The proxy's publish body limit (Pushpin's default is 1,000,000 bytes); larger lists are split. */
     public Builder maxBodyBytes(int bytes) {
-      if (bytes < 64) {
-        throw new IllegalArgumentException("maxBodyBytes must be at least 64, but was " + bytes);
-      }
-      maxBodyBytes = bytes;
+      maxBodyBytes = Args.atLeast(bytes, 64, "maxBodyBytes");
       return this;
     }
 
@@ -375,14 +404,6 @@ public final class Publisher implements AutoCloseable {
     public Builder okHttpClient(OkHttpClient client) {
       okHttpClient = Objects.requireNonNull(client, "okHttpClient");
       return this;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, but was " + d);
-      }
-      return d;
     }
 
     public Publisher build() {

@@ -34,6 +34,11 @@ final class CliContext {
     return v == null || v.isEmpty() ? null : v;
   }
 
+  /** The whole environment, for publisher-core's GripUrl.fromEnvironment. */
+  Map<String, String> envMap() {
+    return env;
+  }
+
   InputStream stdin() {
     return stdin;
   }

@@ -56,8 +56,6 @@ import picocli.CommandLine.Spec;
     })
 final class PublishCommand implements Callable<Integer> {
 
-  static final String DEFAULT_SPEC = "http://localhost:5561";
-
   private final CliContext ctx;
 
   @Spec CommandSpec spec;
@@ -72,7 +70,7 @@ final class PublishCommand implements Callable<Integer> {
   @Mixin ItemOptions item = new ItemOptions();
 
   @Option(names = {"--spec", "--grip-url"}, paramLabel = "GRIP_URL", order = 21,
-      description = "GRIP URL of a proxy (repeatable: publish to all). Default: env GRIP_URL, else " + DEFAULT_SPEC + ".")
+      description = "GRIP URL of a proxy (repeatable: publish to all). Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".")
   List<String> specs = new ArrayList<>();
 
   @Option(names = {"-u", "--user"}, paramLabel = "user:pass", order = 22,
@@ -114,6 +112,9 @@ final class PublishCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Mixin CommonOptions common;
+
+  /** Where this run publishes; set by {@link #publisher()}. */
+  private Targets.Prepared prepared;
 
   /** The client made for http-only publishing; it is ours to shut down after the publisher. */
   private OkHttpClient cleartextClient;
@@ -324,12 +325,7 @@ final class PublishCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------ sending
 
   private Publisher publisher() {
-    List<String> urls = new ArrayList<>(specs);
-    if (urls.isEmpty()) {
-      String env = ctx.env("GRIP_URL");
-      urls.add(env != null ? env : DEFAULT_SPEC);
-    }
-    Targets.Prepared prepared = Targets.prepare(urls, user, specs.isEmpty() && ctx.env("GRIP_URL") != null);
+    prepared = Targets.prepare(specs, user, ctx, this::warn);
     RetryPolicy retry = retries == 0
         ? RetryPolicy.none()
         : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
@@ -351,14 +347,7 @@ final class PublishCommand implements Callable<Integer> {
       cleartextClient = new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
       b.okHttpClient(cleartextClient);
     }
-    for (int i = 0; i < prepared.urls().size(); i++) {
-      try {
-        b.endpoint(prepared.urls().get(i));
-      } catch (IllegalArgumentException e) {
-        throw CliException.config(prepared.describe(i) + " is not a usable GRIP URL: " + Errors.oneLine(e.getMessage())
-            + "; use e.g. http://localhost:5561 or https://api.fastly.com/service/ID?key=TOKEN", e);
-      }
-    }
+    prepared.endpoints().forEach(b::endpoint);
     return b.build();
   }
 
@@ -403,8 +392,12 @@ final class PublishCommand implements Callable<Integer> {
 
   private int dryRun(Publisher publisher, List<Publication> publications) {
     PrintWriter out = out();
-    for (String endpoint : publisher.endpoints()) {
-      out.println("POST " + endpoint);
+    for (io.gripcast.config.Endpoint e : prepared.endpoints()) {
+      out.println("POST " + e.publishUri());
+      String auth = Targets.authorizationLine(e.auth());
+      if (auth != null) {
+        out.println(auth);
+      }
     }
     out.println("Content-Type: application/json");
     out.println();

@@ -491,7 +491,9 @@ class PublishCommandTest {
     Cli.Result r = cli().env("GRIP_URL", "localhost:5561").run("publish", "test", "hi");
     assertEquals(78, r.code(), r.toString());
     assertOneLineError(r);
-    assertTrue(r.err().contains("GRIP_URL localhost:5561 is not an http:// or https:// GRIP URL"), r.err());
+    assertTrue(r.err().contains("GRIP_URL localhost:5561 is not a usable GRIP URL: scheme 'localhost' is not supported"),
+        r.err());
+    assertTrue(r.err().contains("write http://host:port"), "names the fix: " + r.err());
   }
 
   @Test
@@ -516,6 +518,45 @@ class PublishCommandTest {
     assertOneLineError(r);
     assertTrue(r.err().contains("use an https://"), r.err());
     assertFalse(r.err().contains("pa55"), r.err());
+  }
+
+  @Test
+  void basicAuthIsSentToALoopbackProxyAndNeverPrinted() throws Exception {
+    server.enqueue(published());
+    Cli.Result r = cli().run("publish", "-v", "--spec", spec, "-u", "alice:pa55", "test", "hi");
+    assertEquals(0, r.code(), r.toString());
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:pa55".getBytes(StandardCharsets.UTF_8));
+    assertEquals(expected, take().getHeaders().get("Authorization"));
+    assertFalse(r.out().contains("pa55") || r.err().contains("pa55"), r.toString());
+  }
+
+  @Test
+  void gripUrlWithIssAndKeySignsAJwt() throws Exception {
+    server.enqueue(published());
+    String key = "0123456789abcdef0123456789abcdef";
+    Cli.Result r = cli().env("GRIP_URL", spec + "?iss=realm&key=" + key).run("publish", "test", "hi");
+    assertEquals(0, r.code(), r.toString());
+    String auth = take().getHeaders().get("Authorization");
+    assertTrue(auth.startsWith("Bearer "), auth);
+    Jwts.assertHs256(auth.substring(7), key.getBytes(StandardCharsets.UTF_8), "realm");
+    assertFalse(r.err().contains(key), r.err());
+  }
+
+  @Test
+  void weakJwtKeyIsWarnedAboutOnStderr() throws Exception {
+    server.enqueue(published());
+    Cli.Result r = cli().env("GRIP_URL", spec + "?iss=realm&key=changeme").run("publish", "test", "hi");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.err().contains("warning: GRIP_URL") && r.err().contains("256 bits"), r.err());
+    assertFalse(r.err().contains("changeme"), r.err());
+  }
+
+  @Test
+  void dryRunShowsTheAuthKindButNoSecret() {
+    Cli.Result r = cli().run("publish", "--dry-run", "--spec", "https://api.fastly.com/service/SID?key=TOPSECRET", "t", "x");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("POST https://api.fastly.com/service/SID/publish/\nAuthorization: Bearer ***\n"), r.out());
+    assertFalse(r.out().contains("TOPSECRET") || r.err().contains("TOPSECRET"), r.toString());
   }
 
   @Test

@@ -89,21 +89,41 @@ public final class EndpointClient {
     return target;
   }
 
-  /** Sends the batches in order; completes (never exceptionally) with this endpoint's result. */
-  public CompletableFuture<EndpointResult> publish(List<Batches.Batch> batches, PublishCall call) {
-    long start = System.nanoTime();
-    Progress progress = new Progress(start);
-    CompletableFuture<EndpointResult> result = new CompletableFuture<>();
-    sendFrom(0, batches, call, progress, result);
-    return result;
+  /** Sends the batches in order; the run's future completes (never exceptionally) with this endpoint's result. */
+  public Run publish(List<Batches.Batch> batches, PublishCall call) {
+    Run run = new Run(new Progress(System.nanoTime()));
+    sendFrom(0, batches, call, run.progress, run.result);
+    return run;
+  }
+
+  /** One endpoint's part of a publish call. */
+  public final class Run {
+    private final Progress progress;
+    private final CompletableFuture<EndpointResult> result = new CompletableFuture<>();
+
+    private Run(Progress progress) {
+      this.progress = progress;
+    }
+
+    public CompletableFuture<EndpointResult> result() {
+      return result;
+    }
+
+    /**
+     * Ends the run now as CANCELLED unless it already ended; used by close(), whose retry
+     * scheduler will not run the pending retries that would otherwise end it.
+     */
+    public void abandon(String why) {
+      result.complete(failure(progress, Outcome.CANCELLED, progress.lastStatus, why, null));
+    }
   }
 
   private static final class Progress {
     final long startNanos;
-    int attempts;
-    int requests;
-    int items;
-    int lastStatus;
+    volatile int attempts;
+    volatile int requests;
+    volatile int items;
+    volatile int lastStatus;
 
     Progress(long startNanos) {
       this.startNanos = startNanos;
@@ -123,7 +143,7 @@ public final class EndpointClient {
       return;
     }
     Batches.Batch batch = batches.get(index);
-    Attempts attempts = new Attempts(call);
+    Attempts attempts = new Attempts(call, progress);
     CompletionStage<AttemptResult> stage;
     try {
       stage = retry.executeCompletionStage(scheduler.get(), () -> attempt(batch, attempts, call));
@@ -132,7 +152,6 @@ public final class EndpointClient {
       return;
     }
     stage.whenComplete((r, t) -> {
-      progress.attempts += attempts.count;
       if (t != null) {
         result.complete(fromFailure(progress, t));
         return;
@@ -208,6 +227,7 @@ public final class EndpointClient {
       return f;
     }
     attempts.count++;
+    attempts.progress.attempts++;
     Request.Builder rb = new Request.Builder().url(target.publishUrl()).post(new BatchBody(batch));
     String auth = target.authorization() == null ? null : target.authorization().get();
     if (auth != null) {
@@ -231,6 +251,7 @@ public final class EndpointClient {
       @Override
       public void onResponse(Call c, Response response) {
         call.untrack(c);
+        attempts.progress.lastStatus = response.code();
         try (response) {
           f.complete(new AttemptResult(attempts, response.code(), response.header("Retry-After"), excerpt(response.body())));
         } catch (IOException e) {
@@ -292,12 +313,14 @@ public final class EndpointClient {
   /** The attempt-by-attempt state of one batch's request. */
   private final class Attempts {
     final PublishCall call;
+    final Progress progress;
     final long deadlineNanos;
     int count;
     volatile long nextDelayMillis;
 
-    Attempts(PublishCall call) {
+    Attempts(PublishCall call, Progress progress) {
       this.call = call;
+      this.progress = progress;
       this.deadlineNanos = System.nanoTime() + policy.totalBudget().toNanos();
     }
 

@@ -3,6 +3,7 @@ package io.gripcast.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -64,9 +65,11 @@ public final class WireJson {
 
   public static final byte[] ENVELOPE_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  // Emoji and other non-BMP characters go out as 4-byte UTF-8, not as \\uD83C\\uDF0D escape pairs.
   // Writing needs only the streaming factory. The ObjectMapper (hundreds of databind classes and
   // locale data) is made on first read, so a one-shot publish (the CLI) never pays for it.
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   private static final class Mapper {
     static final ObjectMapper INSTANCE = new ObjectMapper(FACTORY);

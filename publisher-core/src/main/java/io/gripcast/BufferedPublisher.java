@@ -1,0 +1,409 @@
+package io.gripcast;
+
+import io.gripcast.internal.Args;
+import io.gripcast.internal.Threads;
+import io.gripcast.item.Content;
+import io.gripcast.item.Header;
+import io.gripcast.item.Item;
+import io.gripcast.item.Publication;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * A bounded buffer in front of a {@link Publisher}, for producers that publish at a high rate:
+ * items are queued and sent in batches by one background thread, in submission order.
+ *
+ * <p>Memory stays bounded: the queue holds at most {@code capacity} items. When it is full,
+ * {@link #submit} waits up to the offer timeout (or fails at once with {@link Overflow#REJECT}) and
+ * then throws {@link BufferFullException}. Nothing is lost silently: every accepted item's future
+ * completes with the result of the batch that carried it, or exceptionally with the reason it was
+ * not published; an optional failure listener sees the same failures.
+ *
+ * <p>The buffered publisher does not own the {@link Publisher}: close this first, then the publisher.
+ */
+public final class BufferedPublisher implements AutoCloseable {
+
+  /** What {@link #submit} does when the queue is full. */
+  public enum Overflow {
+    /** Wait up to the offer timeout for space, then throw {@link BufferFullException}. */
+    BLOCK,
+    /** Throw {@link BufferFullException} at once. */
+    REJECT
+  }
+
+  private record Entry(Publication publication, CompletableFuture<PublishResult> future, int estimatedBytes, long seq) {}
+
+  private final Publisher publisher;
+  private final BlockingQueue<Entry> queue;
+  private final int capacity;
+  private final int maxBatchItems;
+  private final int maxBatchBytes;
+  private final Duration linger;
+  private final Overflow overflow;
+  private final Duration offerTimeout;
+  private final Duration closeTimeout;
+  private final BiConsumer<Publication, Throwable> failureListener;
+  private final Thread drainer;
+  private final Object progress = new Object();
+  private long submitted; // guarded by progress
+  private long completed; // guarded by progress
+  private volatile boolean closing;
+
+  private BufferedPublisher(Builder b) {
+    this.publisher = b.publisher;
+    this.capacity = b.capacity;
+    this.queue = new ArrayBlockingQueue<>(b.capacity);
+    this.maxBatchItems = b.maxBatchItems;
+    this.maxBatchBytes = b.maxBatchBytes;
+    this.linger = b.linger;
+    this.overflow = b.overflow;
+    this.offerTimeout = b.offerTimeout;
+    this.closeTimeout = b.closeTimeout;
+    this.failureListener = b.failureListener;
+    this.drainer = Threads.daemonFactory("gripcast-buffer").newThread(this::drainLoop);
+    this.drainer.start();
+  }
+
+  /** A builder over a publisher that stays the caller's. */
+  public static Builder builder(Publisher publisher) {
+    return new Builder(publisher);
+  }
+
+  /** Queues an item for {@code channel}. */
+  public CompletableFuture<PublishResult> submit(String channel, Item item) {
+    return submit(new Publication(channel, item));
+  }
+
+  /**
+   * Queues a publication.
+   *
+   * @return a future completed with the result of the batch that carried the item, or exceptionally
+   *     (with {@link PublishException}, or {@link GripException} when closed before it was sent)
+   * @throws BufferFullException when the queue stayed full
+   * @throws IllegalStateException when the buffer is closing or closed
+   */
+  public CompletableFuture<PublishResult> submit(Publication publication) {
+    Objects.requireNonNull(publication, "publication");
+    if (closing) {
+      throw new IllegalStateException("buffered publisher is closed; submit before close()");
+    }
+    CompletableFuture<PublishResult> f = new CompletableFuture<>();
+    Entry e;
+    synchronized (progress) {
+      e = new Entry(publication, f, estimateBytes(publication), ++submitted);
+    }
+    boolean accepted;
+    try {
+      accepted = overflow == Overflow.REJECT
+          ? queue.offer(e)
+          : queue.offer(e, offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      accepted = false;
+    }
+    if (!accepted) {
+      markDone(1);
+      throw new BufferFullException("the publish buffer is full (" + capacity + " items)"
+          + (overflow == Overflow.BLOCK ? " and stayed full for " + offerTimeout.toMillis() + " ms" : "")
+          + ": the proxy is slower than the producer, or unavailable");
+    }
+    return f;
+  }
+
+  /** Items waiting in the queue (not counting the batch being sent). */
+  public int queued() {
+    return queue.size();
+  }
+
+  /** The queue's bound. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** False once {@link #close()} was called. */
+  public boolean isAccepting() {
+    return !closing;
+  }
+
+  /**
+   * Waits until every item submitted before this call has been published or has failed.
+   *
+   * @return true when they all finished within the timeout
+   */
+  public boolean flush(Duration timeout) {
+    long target;
+    synchronized (progress) {
+      target = submitted;
+    }
+    return awaitCompleted(target, timeout);
+  }
+
+  private boolean awaitCompleted(long target, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (progress) {
+      while (completed < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(progress, left);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private void markDone(int n) {
+    synchronized (progress) {
+      completed += n;
+      progress.notifyAll();
+    }
+  }
+
+  /**
+   * Stops accepting items and sends what is queued, waiting up to the close timeout. Items not
+   * published by then fail with a {@link GripException} through their futures and the listener.
+   * Does not close the underlying {@link Publisher}.
+   */
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    boolean drained = flush(closeTimeout);
+    drainer.interrupt();
+    try {
+      drainer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    if (!drained) {
+      List<Entry> left = new ArrayList<>();
+      queue.drainTo(left);
+      fail(left, new GripException("buffered publisher closed before this item was sent ("
+          + left.size() + " items left after " + closeTimeout.toMillis() + " ms)"));
+    }
+  }
+
+  private void drainLoop() {
+    List<Entry> batch = new ArrayList<>(maxBatchItems);
+    Entry carry = null; // taken from the queue while lingering, but too big for the batch it came to
+    while (true) {
+      try {
+        Entry first = carry != null ? carry : queue.poll(100, TimeUnit.MILLISECONDS);
+        carry = null;
+        if (first == null) {
+          if (closing && queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        int bytes = first.estimatedBytes();
+        long lingerEnd = System.nanoTime() + linger.toNanos();
+        while (batch.size() < maxBatchItems) {
+          Entry next = queue.peek();
+          if (next != null) {
+            if (bytes + next.estimatedBytes() > maxBatchBytes) {
+              break;
+            }
+            queue.poll();
+          } else {
+            long wait = lingerEnd - System.nanoTime();
+            if (wait <= 0 || closing) {
+              break;
+            }
+            next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+              break;
+            }
+            if (bytes + next.estimatedBytes() > maxBatchBytes) {
+              carry = next;
+              break;
+            }
+          }
+          batch.add(next);
+          bytes += next.estimatedBytes();
+        }
+        send(batch);
+        batch.clear();
+      } catch (InterruptedException ie) {
+        // interrupted by close() after its timeout: close() fails what is still queued
+        List<Entry> left = new ArrayList<>(batch);
+        if (carry != null) {
+          left.add(carry);
+        }
+        fail(left, new GripException("buffered publisher closed before this item was sent"));
+        return;
+      }
+    }
+  }
+
+  /** Sends one batch and waits for it, so batches go out in order and memory stays bounded. */
+  private void send(List<Entry> batch) throws InterruptedException {
+    List<Publication> ps = new ArrayList<>(batch.size());
+    for (Entry e : batch) {
+      ps.add(e.publication());
+    }
+    CompletableFuture<PublishResult> f;
+    try {
+      f = publisher.publishAllAsync(ps);
+    } catch (RuntimeException e) { // invalid item, item too large, publisher closed
+      fail(batch, e);
+      return;
+    }
+    try {
+      PublishResult r = f.get();
+      for (Entry e : batch) {
+        e.future().complete(r);
+      }
+      markDone(batch.size());
+    } catch (java.util.concurrent.ExecutionException e) {
+      fail(batch, e.getCause());
+    } catch (InterruptedException ie) {
+      f.cancel(true); // the caller fails the batch
+      throw ie;
+    }
+  }
+
+  private void fail(List<Entry> entries, Throwable why) {
+    for (Entry e : entries) {
+      e.future().completeExceptionally(why);
+      if (failureListener != null) {
+        try {
+          failureListener.accept(e.publication(), why);
+        } catch (RuntimeException ignored) {
+          // a broken listener must not stop the drain
+        }
+      }
+    }
+    markDone(entries.size());
+  }
+
+  /**
+   * A cheap upper estimate of an item's JSON size, to cut batches by bytes without serializing
+   * twice (the publisher still splits exactly under the body limit).
+   */
+  static int estimateBytes(Publication p) {
+    Item i = p.item();
+    long n = 96 + p.channel().length() * 6L;
+    n += i.id() == null ? 32 : i.id().length() * 6L;
+    n += i.prevId() == null ? 0 : i.prevId().length() * 6L;
+    for (var e : i.meta().entrySet()) {
+      n += 8 + (e.getKey().length() + e.getValue().length()) * 6L;
+    }
+    if (i.wsMessage() != null) {
+      n += 48 + size(i.wsMessage().content()) + (i.wsMessage().closeReason() == null ? 0 : i.wsMessage().closeReason().length() * 6L);
+    }
+    if (i.httpStream() != null) {
+      n += 48 + size(i.httpStream().content());
+    }
+    if (i.httpResponse() != null) {
+      n += 64;
+      for (Header h : i.httpResponse().headers()) {
+        n += 8 + (h.name().length() + h.value().length()) * 6L;
+      }
+      var body = i.httpResponse().body();
+      if (body instanceof io.gripcast.item.HttpResponse.Body.Text t) {
+        n += size(t.content());
+      } else if (body instanceof io.gripcast.item.HttpResponse.Body.Binary b) {
+        n += size(b.content());
+      } else if (body instanceof io.gripcast.item.HttpResponse.Body.Patch patch) {
+        n += patch.json().length() * 6L;
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** Worst case: every char escaped as \\uXXXX (6 bytes); bytes as base64. */
+  private static long size(Content c) {
+    if (c == null) {
+      return 0;
+    }
+    if (c instanceof Content.Text t) {
+      return t.value().length() * 6L;
+    }
+    return (c.byteLength() + 2L) / 3 * 4;
+  }
+
+  /** Builds a {@link BufferedPublisher}. */
+  public static final class Builder {
+    private final Publisher publisher;
+    private int capacity = 10_000;
+    private int maxBatchItems = 500;
+    private int maxBatchBytes = 900_000;
+    private Duration linger = Duration.ofMillis(5);
+    private Overflow overflow = Overflow.BLOCK;
+    private Duration offerTimeout = Duration.ofSeconds(1);
+    private Duration closeTimeout = Duration.ofSeconds(30);
+    private BiConsumer<Publication, Throwable> failureListener;
+
+    private Builder(Publisher publisher) {
+      this.publisher = Objects.requireNonNull(publisher, "publisher");
+    }
+
+    /** The most items the queue holds (default 10,000). */
+    public Builder capacity(int items) {
+      capacity = Args.atLeast(items, 1, "capacity");
+      return this;
+    }
+
+    /** The most items per batch (default 500). */
+    public Builder maxBatchItems(int items) {
+      maxBatchItems = Args.atLeast(items, 1, "maxBatchItems");
+      return this;
+    }
+
+    /** The most estimated bytes per batch (default 900,000, under Pushpin's 1,000,000 body limit). */
+    public Builder maxBatchBytes(int bytes) {
+      maxBatchBytes = Args.atLeast(bytes, 64, "maxBatchBytes");
+      return this;
+    }
+
+    /** How long a batch waits for more items after its first (default 5 ms). */
+    public Builder linger(Duration d) {
+      linger = Args.nonNegative(d, "linger");
+      return this;
+    }
+
+    /** What submit does when the queue is full (default BLOCK). */
+    public Builder overflow(Overflow o) {
+      overflow = Objects.requireNonNull(o, "overflow");
+      return this;
+    }
+
+    /** How long a BLOCK submit waits for space (default 1 s). */
+    public Builder offerTimeout(Duration d) {
+      offerTimeout = Args.nonNegative(d, "offerTimeout");
+      return this;
+    }
+
+    /** How long close() waits for the queue to drain (default 30 s). */
+    public Builder closeTimeout(Duration d) {
+      closeTimeout = Args.nonNegative(d, "closeTimeout");
+      return this;
+    }
+
+    /** Called for every item that was accepted but not published; for fire-and-forget producers. */
+    public Builder failureListener(BiConsumer<Publication, Throwable> listener) {
+      failureListener = Objects.requireNonNull(listener, "failureListener");
+      return this;
+    }
+
+    public BufferedPublisher build() {
+      return new BufferedPublisher(this);
+    }
+  }
+}

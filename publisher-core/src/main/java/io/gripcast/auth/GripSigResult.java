@@ -1,0 +1,59 @@
+package io.gripcast.auth;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of checking one {@code Grip-Sig} token with {@link GripSigVerifier#verify(String)}.
+ *
+ * @param status {@link Status#VALID} or why the token was refused
+ * @param detail a short human explanation; never contains the token or a key
+ * @param issuer the token's {@code iss}, only when valid
+ * @param expiresAt the token's {@code exp}, only when valid
+ */
+public record GripSigResult(Status status, String detail, Optional<String> issuer, Optional<Instant> expiresAt) {
+
+  /** Why a token is valid or not. */
+  public enum Status {
+    /** Signature, algorithm, expiry and (when configured) issuer all check out. */
+    VALID,
+    /** No token (null or blank): the request did not come through a signing proxy. */
+    MISSING,
+    /** Not a compact JWS with a JSON header and claims, or claims without {@code exp}. */
+    MALFORMED,
+    /** The signature does not match the verify key. */
+    BAD_SIGNATURE,
+    /** {@code exp} is not in the future (beyond the allowed clock skew). */
+    EXPIRED,
+    /** {@code nbf} is still in the future. */
+    NOT_YET_VALID,
+    /** {@code iss} differs from the expected issuer ({@code verify-iss}). */
+    WRONG_ISSUER,
+    /**
+     * The token's {@code alg} is not the one the verify key pins: {@code none}, or HS256 against a
+     * public key (the classic key-confusion attack), or ES256 against a shared secret.
+     */
+    ALGORITHM_NOT_ALLOWED
+  }
+
+  public GripSigResult {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+  }
+
+  /** True only for {@link Status#VALID}. */
+  public boolean isValid() {
+    return status == Status.VALID;
+  }
+
+  static GripSigResult valid(String issuer, Instant expiresAt) {
+    return new GripSigResult(Status.VALID, "valid", Optional.ofNullable(issuer), Optional.of(expiresAt));
+  }
+
+  static GripSigResult invalid(Status status, String detail) {
+    return new GripSigResult(status, detail, Optional.empty(), Optional.empty());
+  }
+}

@@ -1,0 +1,163 @@
+package io.gripcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gripcast.item.Item;
+import io.gripcast.item.WsMessage;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+class BufferedPublisherTest {
+  private static final ObjectMapper M = new ObjectMapper();
+
+  private static MockResponse ok() {
+    return new MockResponse.Builder().body("Published\n").build();
+  }
+
+  @Test
+  void batchesKeepSubmissionOrderAndEveryFutureCompletes() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      for (int i = 0; i < 50; i++) {
+        server.enqueue(ok());
+      }
+      List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+          BufferedPublisher b = BufferedPublisher.builder(p).maxBatchItems(10).linger(Duration.ofMillis(20)).build()) {
+        for (int i = 0; i < 95; i++) {
+          futures.add(b.submit("c", Item.of(WsMessage.text("m" + i))));
+        }
+        assertTrue(b.flush(Duration.ofSeconds(10)));
+        for (CompletableFuture<PublishResult> f : futures) {
+          assertTrue(f.isDone() && f.get().success());
+        }
+      }
+      int next = 0;
+      int requests = server.getRequestCount();
+      assertTrue(requests >= 10 && requests < 95, requests + " requests: items must be batched, at most 10 per POST");
+      for (int r = 0; r < requests; r++) {
+        RecordedRequest req = server.takeRequest(1, TimeUnit.SECONDS);
+        JsonNode items = M.readTree(req.getBody().utf8()).get("items");
+        assertTrue(items.size() <= 10);
+        for (JsonNode it : items) {
+          assertEquals("m" + next++, it.at("/formats/ws-message/content").asText());
+        }
+      }
+      assertEquals(95, next);
+    }
+  }
+
+  @Test
+  void batchesAreCutByEstimatedBytes() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      for (int i = 0; i < 20; i++) {
+        server.enqueue(ok());
+      }
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+          BufferedPublisher b = BufferedPublisher.builder(p).maxBatchBytes(4_000).linger(Duration.ofMillis(50)).build()) {
+        for (int i = 0; i < 10; i++) {
+          b.submit("c", Item.of(WsMessage.text("x".repeat(300))));
+        }
+        assertTrue(b.flush(Duration.ofSeconds(10)));
+      }
+      for (int r = 0, n = server.getRequestCount(); r < n; r++) {
+        RecordedRequest req = server.takeRequest(1, TimeUnit.SECONDS);
+        assertTrue(req.getBodySize() <= 4_000, "body of " + req.getBodySize());
+      }
+      assertTrue(server.getRequestCount() >= 2);
+    }
+  }
+
+  @Test
+  void failuresReachEveryItemsFutureAndTheListener() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      server.enqueue(new MockResponse.Builder().code(400).body("Invalid format.\n").build());
+      AtomicInteger failed = new AtomicInteger();
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+          BufferedPublisher b = BufferedPublisher.builder(p).linger(Duration.ofMillis(100))
+              .failureListener((pub, why) -> failed.incrementAndGet()).build()) {
+        CompletableFuture<PublishResult> f1 = b.submit("c", Item.of(WsMessage.text("1")));
+        CompletableFuture<PublishResult> f2 = b.submit("c", Item.of(WsMessage.text("2")));
+        assertTrue(b.flush(Duration.ofSeconds(10)));
+        for (CompletableFuture<PublishResult> f : List.of(f1, f2)) {
+          ExecutionException e = assertThrows(ExecutionException.class, f::get);
+          assertTrue(e.getCause() instanceof PublishException);
+        }
+      }
+      assertEquals(2, failed.get());
+    }
+  }
+
+  @Test
+  void closeDrainsWhatIsQueued() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      for (int i = 0; i < 10; i++) {
+        server.enqueue(new MockResponse.Builder().body("Published\n").headersDelay(50, TimeUnit.MILLISECONDS).build());
+      }
+      List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build()) {
+        BufferedPublisher b = BufferedPublisher.builder(p).maxBatchItems(2).build();
+        for (int i = 0; i < 8; i++) {
+          futures.add(b.submit("c", Item.of(WsMessage.text("m" + i))));
+        }
+        b.close();
+        assertFalse(b.isAccepting());
+        assertThrows(IllegalStateException.class, () -> b.submit("c", Item.of(WsMessage.text("late"))));
+      }
+      for (CompletableFuture<PublishResult> f : futures) {
+        assertTrue(f.isDone() && !f.isCompletedExceptionally());
+      }
+    }
+  }
+
+  @Test
+  void aDeadEndpointKeepsTheQueueAtItsBound() throws Exception {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    RetryPolicy slowDeath = new RetryPolicy(3, Duration.ofMillis(200), 1.0, Duration.ofMillis(200), 0.0, Duration.ofSeconds(5));
+    int rejected = 0;
+    int accepted = 0;
+    int maxSeen = 0;
+    try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + deadPort).retryPolicy(slowDeath).build()) {
+      BufferedPublisher b = BufferedPublisher.builder(p).capacity(100).maxBatchItems(10)
+          .overflow(BufferedPublisher.Overflow.REJECT).closeTimeout(Duration.ofMillis(200)).build();
+      // a producer far faster than the drain: 20,000 submits while each batch takes ~400 ms to fail
+      for (int i = 0; i < 20_000; i++) {
+        try {
+          b.submit("c", Item.of(WsMessage.text("m" + i)));
+          accepted++;
+        } catch (BufferFullException e) {
+          rejected++;
+        }
+        maxSeen = Math.max(maxSeen, b.queued());
+      }
+      assertEquals(100, b.capacity());
+      assertTrue(maxSeen <= 100, "queue grew to " + maxSeen);
+      assertEquals(100, maxSeen, "the producer should have filled the queue");
+      assertTrue(rejected > 0);
+      b.close();
+      assertEquals(0, b.queued());
+    }
+    assertEquals(20_000, accepted + rejected);
+  }
+}

@@ -1,0 +1,227 @@
+package io.gripcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gripcast.item.HttpStream;
+import io.gripcast.item.Item;
+import io.gripcast.item.WsMessage;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Exact wire assertions against MockWebServer: what a publish puts on the wire. */
+class PublisherWireTest {
+  private static final ObjectMapper M = new ObjectMapper();
+  private MockWebServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new MockWebServer();
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private String base() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  private RecordedRequest take() throws InterruptedException {
+    RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+    assertTrue(r != null, "no request arrived");
+    return r;
+  }
+
+  @Test
+  void postsFixedLengthJsonToPublishPath() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base()).build()) {
+      PublishResult r = p.publish("news", Item.of(WsMessage.text("hi"), HttpStream.text("hi\n")));
+      assertTrue(r.success());
+      assertEquals(200, r.endpoints().get(0).status());
+      assertEquals(1, r.endpoints().get(0).attempts());
+      assertEquals(1, r.endpoints().get(0).itemsPublished());
+    }
+    RecordedRequest req = take();
+    assertEquals("POST", req.getMethod());
+    assertEquals("/publish/", req.getUrl().encodedPath());
+    assertNull(req.getUrl().query());
+    assertEquals("application/json", req.getHeaders().get("Content-Type"));
+    assertEquals(String.valueOf(req.getBodySize()), req.getHeaders().get("Content-Length"));
+    assertNull(req.getHeaders().get("Transfer-Encoding"));
+    assertNull(req.getHeaders().get("Authorization"));
+    JsonNode body = M.readTree(req.getBody().utf8());
+    assertEquals(1, body.size(), "only the items envelope");
+    JsonNode item = body.get("items").get(0);
+    assertEquals("news", item.get("channel").asText());
+    assertEquals("hi", item.at("/formats/ws-message/content").asText());
+    assertEquals("hi\n", item.at("/formats/http-stream/content").asText());
+    assertTrue(item.get("id").asText().length() >= 20, "a generated id makes retries idempotent");
+  }
+
+  @Test
+  void basePathKeepsOneSlashBeforePublish() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base() + "/realm/x/").build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+    }
+    assertEquals("/realm/x/publish/", take().getUrl().encodedPath());
+  }
+
+  @Test
+  void oneItemOnSeveralChannelsIsOneRequestWithOneIdPerItem() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base()).build()) {
+      PublishResult r = p.publish(List.of("a", "b", "c"), Item.of(WsMessage.text("x")));
+      assertEquals(3, r.items());
+    }
+    JsonNode items = M.readTree(take().getBody().utf8()).get("items");
+    assertEquals(3, items.size());
+    assertEquals("a", items.get(0).get("channel").asText());
+    assertEquals("c", items.get(2).get("channel").asText());
+    assertEquals(items.get(0).get("id"), items.get(2).get("id"));
+    assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
+  void userIdsAreKeptAndGenerationCanBeTurnedOff() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base()).idempotentIds(false).build()) {
+      p.publishAll(List.of(
+          Item.builder().id("mine").format(WsMessage.text("1")).build().on("c"),
+          Item.of(WsMessage.text("2")).on("c")));
+    }
+    JsonNode items = M.readTree(take().getBody().utf8()).get("items");
+    assertEquals("mine", items.get(0).get("id").asText());
+    assertTrue(items.get(1).get("id") == null);
+  }
+
+  @Test
+  void longListsAreSplitUnderTheBodyLimitInOrder() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    }
+    List<io.gripcast.item.Publication> ps = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ps.add(Item.of(WsMessage.text("m" + i)).on("c"));
+    }
+    PublishResult r;
+    try (Publisher p = Publisher.builder().endpoint(base()).maxBodyBytes(1_000).build()) {
+      r = p.publishAll(ps);
+    }
+    int requests = server.getRequestCount();
+    assertTrue(requests > 1);
+    assertEquals(requests, r.endpoints().get(0).requests());
+    assertEquals(100, r.endpoints().get(0).itemsPublished());
+    int next = 0;
+    for (int i = 0; i < requests; i++) {
+      RecordedRequest req = take();
+      assertTrue(req.getBodySize() <= 1_000);
+      for (JsonNode it : M.readTree(req.getBody().utf8()).get("items")) {
+        assertEquals("m" + next++, it.at("/formats/ws-message/content").asText());
+      }
+    }
+    assertEquals(100, next);
+  }
+
+  @Test
+  void oversizeItemFailsBeforeAnythingIsSent() {
+    try (Publisher p = Publisher.builder().endpoint(base()).maxBodyBytes(100).build()) {
+      PayloadTooLargeException e = org.junit.jupiter.api.Assertions.assertThrows(PayloadTooLargeException.class,
+          () -> p.publish("c", Item.of(WsMessage.text("x".repeat(200)))));
+      assertTrue(e.getMessage().contains("100-byte"), e.getMessage());
+    }
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void emptyListSendsNothingAndSucceeds() {
+    try (Publisher p = Publisher.builder().endpoint(base()).build()) {
+      PublishResult r = p.publishAll(List.of());
+      assertTrue(r.success());
+      assertEquals(0, r.items());
+    }
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void jwtEndpointSendsAFreshHs256TokenWithIssAndExpAndReusesIt() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    long before = System.currentTimeMillis() / 1000;
+    try (Publisher p = Publisher.builder().endpoint(base() + "?iss=realm&key=changeme")
+        .tokenTtl(java.time.Duration.ofMinutes(5)).build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+      p.publish("c", Item.of(WsMessage.text("y")));
+    }
+    RecordedRequest first = take();
+    RecordedRequest second = take();
+    assertEquals("/publish/", first.getUrl().encodedPath());
+    assertNull(first.getUrl().query(), "iss and key must not leak into the publish URL");
+    String auth = first.getHeaders().get("Authorization");
+    assertTrue(auth.startsWith("Bearer "), auth);
+    assertEquals(auth, second.getHeaders().get("Authorization"), "the token is reused, not minted per request");
+    String[] parts = auth.substring(7).split("\\.");
+    assertEquals(3, parts.length);
+    java.util.Base64.Decoder d = java.util.Base64.getUrlDecoder();
+    JsonNode header = M.readTree(d.decode(parts[0]));
+    JsonNode claims = M.readTree(d.decode(parts[1]));
+    assertEquals("HS256", header.get("alg").asText());
+    assertEquals("realm", claims.get("iss").asText());
+    long exp = claims.get("exp").asLong();
+    assertTrue(exp >= before + 300 - 2 && exp <= before + 300 + 5, "exp " + exp + " vs now " + before);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec("changeme".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    byte[] sig = mac.doFinal((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig), parts[2]);
+  }
+
+  @Test
+  void keyWithoutIssIsABearerToken() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base() + "/service/SID?key=tok%2Ben+plus").build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+    }
+    RecordedRequest r = take();
+    assertEquals("/service/SID/publish/", r.getUrl().encodedPath());
+    assertEquals("Bearer tok+en+plus", r.getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void userinfoIsBasicAuth() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint("http://us%C3%A9r:p%40ss@127.0.0.1:" + server.getPort()).build()) {
+      assertEquals(List.of("http://127.0.0.1:" + server.getPort() + "/publish/"), p.endpoints());
+      p.publish("c", Item.of(WsMessage.text("x")));
+    }
+    String expected = "Basic " + java.util.Base64.getEncoder()
+        .encodeToString("usér:p@ss".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(expected, take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void secretsNeverAppearInResultsOrExceptions() {
+    server.enqueue(new MockResponse.Builder().code(500).body("boom\n").build());
+    try (Publisher p = Publisher.builder().endpoint("http://bob:hunter2@127.0.0.1:" + server.getPort() + "?iss=r&key=s3cr3t-key")
+        .retryPolicy(RetryPolicy.none()).build()) {
+      PublishException e = org.junit.jupiter.api.Assertions.assertThrows(PublishException.class,
+          () -> p.publish("c", Item.of(WsMessage.text("x"))));
+      String all = e.getMessage() + e.result() + p;
+      for (String secret : List.of("hunter2", "s3cr3t-key")) {
+        assertTrue(!all.contains(secret), "leaked " + secret + ": " + all);
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.gripcast.item;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class ItemModelTest {
+
+  private static void fails(String fragment, Executable e) {
+    IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(x.getMessage().contains(fragment), () -> "\"" + x.getMessage() + "\" should contain \"" + fragment + "\"");
+  }
+
+  @Test
+  void itemNeedsAFormatAndAtMostOneOfEachKind() {
+    fails("no format", () -> Item.builder().id("x").build());
+    fails("already has a ws-message", () -> Item.of(WsMessage.text("a"), WsMessage.text("b")));
+    Item ok = Item.of(WsMessage.text("a"), HttpStream.text("a\n"), HttpResponse.text("a\n"));
+    assertEquals(3, ok.formats().size());
+  }
+
+  @Test
+  void idsAndMetaAreChecked() {
+    fails("item id", () -> Item.builder().id("").format(WsMessage.text("a")).build());
+    fails("prev-id", () -> Item.builder().prevId("").format(WsMessage.text("a")).build());
+    fails("meta value for key \"k\"", () -> Item.builder().meta("k", null));
+    Map<String, String> meta = new java.util.HashMap<>();
+    meta.put("k", null);
+    fails("meta value for key \"k\"", () -> new Item(null, null, meta, false, WsMessage.text("a"), null, null));
+  }
+
+  @Test
+  void metaIsCopiedAndOrdered() {
+    Item i = Item.builder().meta("b", "2").meta("a", "1").format(WsMessage.text("x")).build();
+    assertEquals(List.of("b", "a"), List.copyOf(i.meta().keySet()));
+    assertThrows(UnsupportedOperationException.class, () -> i.meta().put("c", "3"));
+  }
+
+  @Test
+  void wsCloseCodesAreValidated() {
+    fails("1000-4999", () -> WsMessage.close(0, null));
+    fails("reserved", () -> WsMessage.close(1005, null));
+    fails("1000-4999", () -> WsMessage.close(5000, "x"));
+    fails("at most 123", () -> WsMessage.close(4000, "é".repeat(62)));
+    fails("needs a close code", () -> new WsMessage(Action.CLOSE, null, null, null, "why", List.of()));
+    assertEquals(4001, WsMessage.close(4001, "bye").closeCode());
+  }
+
+  @Test
+  void wsSendNeedsContentExceptPingAndPong() {
+    fails("needs content", () -> new WsMessage(Action.SEND, null, null, null, null, List.of()));
+    fails("needs content", () -> WsMessage.of(WsType.BINARY, null));
+    assertEquals(WsType.PING, WsMessage.ping().type());
+    fails("only for action CLOSE", () -> new WsMessage(Action.SEND, Content.text("x"), null, 1000, null, List.of()));
+    fails("HINT carries nothing", () -> new WsMessage(Action.HINT, Content.text("x"), null, null, null, List.of()));
+  }
+
+  @Test
+  void httpStreamAndResponseRules() {
+    fails("needs content", () -> new HttpStream(Action.SEND, null, List.of()));
+    fails("carries no content", () -> new HttpStream(Action.CLOSE, Content.text("x"), List.of()));
+    fails("0-999", () -> HttpResponse.builder().code(1000).body("x").build());
+    fails("0-999", () -> HttpResponse.builder().code(-1).body("x").build());
+    fails("needs a body", () -> HttpResponse.builder().build());
+    fails("no CLOSE action", () -> new HttpResponse(Action.CLOSE, 200, null, List.of(), null, List.of()));
+    fails("JSON array", () -> HttpResponse.Body.patch("{\"op\":\"add\"}"));
+    assertEquals(0, HttpResponse.builder().code(0).body("x").build().code());
+    assertEquals(999, HttpResponse.builder().code(999).body("x").build().code());
+  }
+
+  @Test
+  void headersRejectInjectionAndBadNames() {
+    fails("CR, LF or NUL", () -> new Header("X-A", "1\r\nX-Evil: 2"));
+    fails("invalid character", () -> new Header("X A", "1"));
+    fails("not of the form", () -> Header.parse("no colon"));
+    assertEquals(new Header("Content-Type", "text/plain; a=b"), Header.parse("Content-Type:  text/plain; a=b "));
+  }
+
+  @Test
+  void binaryContentIsDefensivelyCopied() {
+    byte[] b = {1, 2, 3};
+    Content.Binary c = Content.bytes(b);
+    b[0] = 9;
+    assertArrayEquals(new byte[] {1, 2, 3}, c.value());
+    assertNotSame(c.value(), c.value());
+    assertEquals(Content.bytes(new byte[] {1, 2, 3}), c);
+    assertEquals("Binary[3 bytes]", c.toString());
+  }
+
+  @Test
+  void publicationNeedsANonEmptyChannel() {
+    fails("channel must not be empty", () -> Item.of(WsMessage.text("x")).on(""));
+    assertThrows(NullPointerException.class, () -> Item.of(WsMessage.text("x")).on(null));
+  }
+
+  @Test
+  void unicodeByteLengthCountsUtf8() {
+    assertEquals(4, Content.text("🌍").byteLength());
+    assertEquals(2, Content.text("é").byteLength());
+  }
+}
