@@ -190,6 +190,7 @@ final class ListenCommand implements Callable<Integer> {
   private int listenWebSocket(OkHttpClient client, Request request) throws InterruptedException {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     CountDownLatch opened = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(1);
     WebSocket socket = client.newWebSocket(request, new WebSocketListener() {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
@@ -213,11 +214,25 @@ final class ListenCommand implements Callable<Integer> {
       }
 
       @Override
+      public void onClosed(WebSocket webSocket, int code, String reason) {
+        finished.countDown();
+      }
+
+      @Override
       public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+        finished.countDown();
         events.add(new Event(null, null, null, null, t, response));
       }
     });
-    Thread hook = new Thread(() -> socket.close(1001, "gripcast listen interrupted"), "gripcast-listen-close");
+    // Ctrl-C: say goodbye with a close frame (1001 "going away"), waiting briefly for the answer
+    Thread hook = new Thread(() -> {
+      socket.close(1001, "gripcast listen interrupted");
+      try {
+        finished.await(500, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "gripcast-listen-close");
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter out = spec.commandLine().getOut();
     long deadline = deadlineNanos();
