@@ -1,0 +1,174 @@
+package io.gripcast.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gripcast.EndpointResult;
+import io.gripcast.Outcome;
+import io.gripcast.PublishException;
+import io.gripcast.PublishListener;
+import io.gripcast.Publisher;
+import io.gripcast.RetryPolicy;
+import io.gripcast.item.Item;
+import io.gripcast.item.Publication;
+import io.gripcast.item.WsMessage;
+import io.gripcast.testing.GripTestOrigin;
+import io.gripcast.testing.PushpinExtension;
+import io.gripcast.testing.PushpinInstance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Faults between a publisher and a real Pushpin, observed by real WebSocket subscribers: every item
+ * arrives exactly once, in order per channel, or its publish reports the failure.
+ */
+class FaultIntegrationTest {
+
+  @RegisterExtension
+  static final PushpinExtension PUSHPIN = PushpinExtension.builder().overHttp(true).build();
+
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  private static String channel(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+  }
+
+  private static List<Subscribers.Ws> subscribe(PushpinInstance p, List<String> channels) throws Exception {
+    List<Subscribers.Ws> out = new ArrayList<>();
+    for (String ch : channels) {
+      out.add(new Subscribers.Ws(p.webSocketUri("/ws?channel=" + ch)));
+      assertTrue(p.awaitSubscribed(ch, Duration.ofSeconds(10)), "not subscribed: " + ch);
+    }
+    return out;
+  }
+
+  /** Each subscriber got exactly its channel's items, in order, and nothing more. */
+  private static void assertExactlyOnceInOrder(List<Subscribers.Ws> subs, List<String> channels, int perChannel)
+      throws Exception {
+    for (int i0 = 0; i0 < channels.size(); i0++) {
+      final int c = i0;
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < perChannel; i++) {
+        expected.add(channels.get(c) + ":" + i);
+      }
+      List<String> got = subs.get(c).texts(perChannel, Duration.ofSeconds(30));
+      int firstDiff = 0;
+      while (firstDiff < Math.min(expected.size(), got.size()) && expected.get(firstDiff).equals(got.get(firstDiff))) {
+        firstDiff++;
+      }
+      int at = firstDiff;
+      assertTrue(expected.equals(got), () -> "channel " + channels.get(c) + ": " + got.size() + " of " + perChannel
+          + " items; first difference at index " + at + ": expected "
+          + (at < expected.size() ? expected.get(at) : "nothing") + " but got " + (at < got.size() ? got.get(at) : "nothing"));
+      assertNull(subs.get(c).next(Duration.ofMillis(300)), "a duplicate arrived on " + channels.get(c));
+    }
+  }
+
+  @Test
+  void lostResponsesAreRetriedAndEveryItemArrivesExactlyOnceInOrder() throws Exception {
+    PushpinInstance p = PUSHPIN.instance();
+    List<String> channels = List.of(channel("cut-a"), channel("cut-b"), channel("cut-c"), channel("cut-d"));
+    List<Subscribers.Ws> subs = subscribe(p, channels);
+    AtomicInteger retries = new AtomicInteger();
+    // every 4th connection loses its response after Pushpin has processed the request
+    try (FaultProxy proxy = new FaultProxy(p.controlPort(), n -> n % 4 == 1);
+        Publisher publisher = Publisher.builder().endpoint("http://127.0.0.1:" + proxy.port())
+            .retryPolicy(new RetryPolicy(6, Duration.ofMillis(10), 2.0, Duration.ofMillis(200), 0.5, Duration.ofSeconds(20)))
+            .listener(new PublishListener() {
+              @Override
+              public void onRetry(Retry r) {
+                retries.incrementAndGet();
+              }
+            }).build()) {
+      int perChannel = 500; // 2,000 distinct items in all
+      List<Publication> batch = new ArrayList<>();
+      for (int i = 0; i < perChannel; i++) {
+        for (String ch : channels) {
+          batch.add(Item.of(WsMessage.text(ch + ":" + i)).on(ch));
+        }
+        if (batch.size() == 8) {
+          publisher.publishAll(batch);
+          batch.clear();
+        }
+      }
+      assertTrue(batch.isEmpty());
+      assertTrue(proxy.cuts() >= 50, "only " + proxy.cuts() + " responses were cut");
+      assertTrue(retries.get() >= proxy.cuts(), retries.get() + " retries for " + proxy.cuts() + " cuts");
+      assertExactlyOnceInOrder(subs, channels, perChannel);
+    } finally {
+      subs.forEach(Subscribers.Ws::close);
+    }
+  }
+
+  @Test
+  void aFrozenHandlerDelaysButLosesAndDuplicatesNothing() throws Exception {
+    PushpinInstance p = PUSHPIN.instance();
+    List<String> channels = List.of(channel("stop-a"), channel("stop-b"));
+    List<Subscribers.Ws> subs = subscribe(p, channels);
+    int perChannel = 150;
+    try (Publisher publisher = Publisher.builder().endpoint(p.gripUrl())
+        .readTimeout(Duration.ofMillis(700)).callTimeout(Duration.ofSeconds(2))
+        .retryPolicy(new RetryPolicy(20, Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 0.2, Duration.ofSeconds(25)))
+        .build()) {
+      for (int i = 0; i < perChannel; i++) {
+        if (i == perChannel / 3) {
+          p.pause(); // SIGSTOP pushpin-handler
+          Thread t = new Thread(() -> {
+            try {
+              Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              p.resume(); // SIGCONT
+            }
+          });
+          t.setDaemon(true);
+          t.start();
+        }
+        List<Publication> ps = new ArrayList<>();
+        for (String ch : channels) {
+          ps.add(Item.of(WsMessage.text(ch + ":" + i)).on(ch));
+        }
+        publisher.publishAll(ps);
+      }
+      assertExactlyOnceInOrder(subs, channels, perChannel);
+    } finally {
+      if (p.isPaused()) {
+        p.resume();
+      }
+      subs.forEach(Subscribers.Ws::close);
+    }
+  }
+
+  @Test
+  void anEndpointDownLongerThanTheBudgetFailsEachPublishAsUnavailable() throws Exception {
+    try (GripTestOrigin origin = GripTestOrigin.start();
+        PushpinInstance doomed = PushpinInstance.builder().origin(origin).start()) {
+      String url = doomed.gripUrl();
+      doomed.stop();
+      try (Publisher publisher = Publisher.builder().endpoint(url)
+          .retryPolicy(new RetryPolicy(10, Duration.ofMillis(100), 2.0, Duration.ofMillis(400), 0.0, Duration.ofSeconds(1)))
+          .build()) {
+        for (int i = 0; i < 3; i++) {
+          int n = i;
+          PublishException e = assertThrows(PublishException.class,
+              () -> publisher.publishAll(List.of(Item.of(WsMessage.text("lost " + n)).on("down"))));
+          EndpointResult r = e.result().endpoints().get(0);
+          assertEquals(Outcome.UNAVAILABLE, r.outcome());
+          assertEquals(0, r.itemsPublished(), "nothing may be reported as published");
+          assertEquals(0, r.requests());
+          assertEquals(0, r.status());
+          assertTrue(r.attempts() >= 3 && r.attempts() < 10, "the budget, not the attempt limit, ends it: " + r.attempts());
+          assertTrue(r.elapsed().compareTo(Duration.ofSeconds(5)) < 0, "far past the 1 s budget: " + r.elapsed());
+          assertTrue(e.retryable());
+        }
+      }
+    }
+  }
+}
