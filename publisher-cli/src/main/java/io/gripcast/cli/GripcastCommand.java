@@ -6,48 +6,28 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * The root {@code gripcast} command. It does nothing itself; it holds the subcommands.
  *
- * <p>Subcommands are added programmatically, and {@link #commandLine(CliContext, String[])} adds only
- * the one being run: picocli reflects over every command it is given, and a one-shot
- * {@code gripcast publish} should not pay for the others. Help, completion and unknown commands get
- * the full tree.
+ * <p>Start-up matters here, so: the root and {@code publish} are declared in code rather than with
+ * annotations (see {@link Opts}), and {@link #commandLine(CliContext, String[])} gives picocli only
+ * the subcommand being run; help, completion and unknown commands get the full tree.
  */
-@Command(
-    name = "gripcast",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Publish through GRIP proxies (Pushpin, Fastly Fanout), and subscribe for debugging.",
-      "`gripcast publish` takes every flag of pushpin-publish with the same meaning."
-    },
-    synopsisSubcommandLabel = "COMMAND",
-    commandListHeading = "%nCommands:%n",
-    footerHeading = "%nEnvironment:%n",
-    footer = {
-      "  GRIP_URL   the proxy's control URI when no --spec is given, e.g.",
-      "             http://localhost:5561 (Pushpin, the default) or",
-      "             https://api.fastly.com/service/ID?key=TOKEN",
-      "  JAVA_HOME, GRIPCAST_JAVA_OPTS, GRIPCAST_CDS (auto|off|rebuild): read by the launcher"
-    })
 final class GripcastCommand implements Callable<Integer> {
 
-  /** The subcommands, in help order; each factory builds a fresh command object. */
+  /** The subcommands, in help order; each factory builds a fresh command (an object or a spec). */
   static final Map<String, Function<CliContext, Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
-    SUBCOMMANDS.put("publish", PublishCommand::new);
+    SUBCOMMANDS.put("publish", ctx -> new PublishCommand(ctx).spec);
     SUBCOMMANDS.put("listen", ListenCommand::new);
     SUBCOMMANDS.put("token", TokenCommand::new);
     SUBCOMMANDS.put("url", UrlCommand::new);
   }
 
-  @Spec CommandSpec spec;
+  private CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -66,7 +46,23 @@ final class GripcastCommand implements Callable<Integer> {
    * names one, the full tree otherwise.
    */
   static CommandLine commandLine(CliContext ctx, String[] args) {
-    CommandLine root = new CommandLine(new GripcastCommand());
+    GripcastCommand command = new GripcastCommand();
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("gripcast");
+    command.spec = spec;
+    spec.usageMessage()
+        .description(
+            "Publish through GRIP proxies (Pushpin, Fastly Fanout), and subscribe for debugging.",
+            "`gripcast publish` takes every flag of pushpin-publish with the same meaning.")
+        .synopsisSubcommandLabel("COMMAND")
+        .commandListHeading("%nCommands:%n")
+        .footerHeading("%nEnvironment:%n")
+        .footer(
+            "  GRIP_URL   the proxy's control URI when no --spec is given, e.g.",
+            "             http://localhost:5561 (Pushpin, the default) or",
+            "             https://api.fastly.com/service/ID?key=TOKEN",
+            "  JAVA_HOME, GRIPCAST_JAVA_OPTS, GRIPCAST_CDS (auto|off|rebuild): read by the launcher");
+    Opts.standardHelp(spec);
+    CommandLine root = new CommandLine(spec);
     String first = args.length > 0 ? args[0] : null;
     Function<CliContext, Object> only = first == null ? null : SUBCOMMANDS.get(first);
     if (only != null) {

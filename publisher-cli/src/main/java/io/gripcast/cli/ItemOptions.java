@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -25,67 +25,80 @@ import picocli.CommandLine.TypeConversionException;
 final class ItemOptions {
 
   // ----------------------------------------------------------------- pushpin-publish 1.36
-
-  @Option(names = "--id", paramLabel = "ID", order = 10, description = "Payload ID (dedupe and sequencing).")
   String id;
-
-  @Option(names = "--prev-id", paramLabel = "ID", order = 11, description = "Previous payload ID on the channel.")
   String prevId;
-
-  @Option(names = "--sender", paramLabel = "SENDER", order = 12, description = "Sender meta value (meta.sender, for the skip-self filter).")
   String sender;
-
-  @Option(names = "--code", paramLabel = "CODE", order = 13, description = "HTTP response code to use (default: 200).")
   Integer code;
-
-  @Option(names = {"-H", "--header"}, paramLabel = "\"K: V\"", order = 14, parameterConsumer = GreedyValues.Headers.class,
-      description = "Add HTTP response header (repeatable).")
   List<String> headers = new ArrayList<>();
-
-  @Option(names = {"-M", "--meta"}, paramLabel = "K=V", order = 15, parameterConsumer = GreedyValues.Meta.class,
-      description = "Add meta variable (repeatable; overrides --sender for K=sender).")
   List<String> meta = new ArrayList<>();
-
-  @Option(names = "--hint", order = 16, description = "Send hint instead of content.")
   boolean hint;
-
-  @Option(names = "--close", order = 17, description = "Close streaming and WebSocket connections.")
   boolean close;
-
-  @Option(names = "--patch", order = 18, description = "Content is a JSON patch (RFC 6902) for held long-poll responses.")
   boolean patch;
-
-  @Option(names = "--no-seq", order = 19, description = "Bypass sequencing buffer.")
   boolean noSeq;
-
-  @Option(names = "--no-eol", order = 20, description = "Don't add newline to HTTP payloads.")
   boolean noEol;
 
   // ----------------------------------------------------------------- gripcast's own
-
-  @Option(names = "--format", paramLabel = "FORMAT", order = 40, split = ",", converter = FormatKindConverter.class,
-      description = "Publish only these formats (repeatable or comma-separated): ws-message, http-stream,"
-          + " http-response (or ws, stream, response). Default: as pushpin-publish.")
   List<FormatKind> formats = new ArrayList<>();
-
-  @Option(names = "--binary", order = 41,
-      description = "Send the content as bytes: a binary WebSocket frame, content-bin, body-bin.")
   boolean binary;
-
-  @Option(names = "--ws-type", paramLabel = "TYPE", order = 42, converter = WsTypeConverter.class,
-      description = "WebSocket frame type: text, binary, ping or pong (ping and pong need no content).")
   WsType wsType;
-
-  @Option(names = "--close-code", paramLabel = "CODE", order = 43,
-      description = "WebSocket close code (1000-4999; implies --close).")
   Integer closeCode;
-
-  @Option(names = "--close-reason", paramLabel = "TEXT", order = 44,
-      description = "WebSocket close reason (needs --close-code; at most 123 UTF-8 bytes).")
   String closeReason;
-
-  @Option(names = "--reason", paramLabel = "TEXT", order = 45, description = "HTTP response reason phrase.")
   String reason;
+
+  /** Declares the options on {@code spec} (see {@link Opts} for why in code). */
+  static void define(CommandSpec spec) {
+    spec.addOption(Opts.value(10, String.class, "ID", "Payload ID (dedupe and sequencing).", "--id").build());
+    spec.addOption(Opts.value(11, String.class, "ID", "Previous payload ID on the channel.", "--prev-id").build());
+    spec.addOption(Opts.value(12, String.class, "SENDER", "Sender meta value (meta.sender, for the skip-self filter).",
+        "--sender").build());
+    spec.addOption(Opts.value(13, Integer.class, "CODE", "HTTP response code to use (default: 200).", "--code").build());
+    spec.addOption(Opts.greedy(14, new GreedyValues.Headers(), "\"K: V\"", "Add HTTP response header (repeatable).",
+        "-H", "--header"));
+    spec.addOption(Opts.greedy(15, new GreedyValues.Meta(), "K=V",
+        "Add meta variable (repeatable; overrides --sender for K=sender).", "-M", "--meta"));
+    spec.addOption(Opts.flag(16, "Send hint instead of content.", "--hint"));
+    spec.addOption(Opts.flag(17, "Close streaming and WebSocket connections.", "--close"));
+    spec.addOption(Opts.flag(18, "Content is a JSON patch (RFC 6902) for held long-poll responses.", "--patch"));
+    spec.addOption(Opts.flag(19, "Bypass sequencing buffer.", "--no-seq"));
+    spec.addOption(Opts.flag(20, "Don't add newline to HTTP payloads.", "--no-eol"));
+
+    spec.addOption(Opts.list(40, FormatKind.class, "FORMAT", "Publish only these formats (repeatable or comma-separated):"
+        + " ws-message, http-stream, http-response (or ws, stream, response). Default: as pushpin-publish.", "--format")
+        .splitRegex(",").converters(new FormatKindConverter()).build());
+    spec.addOption(Opts.flag(41, "Send the content as bytes: a binary WebSocket frame, content-bin, body-bin.",
+        "--binary"));
+    spec.addOption(Opts.value(42, WsType.class, "TYPE",
+        "WebSocket frame type: text, binary, ping or pong (ping and pong need no content).", "--ws-type")
+        .converters(new WsTypeConverter()).build());
+    spec.addOption(Opts.value(43, Integer.class, "CODE", "WebSocket close code (1000-4999; implies --close).",
+        "--close-code").build());
+    spec.addOption(Opts.value(44, String.class, "TEXT",
+        "WebSocket close reason (needs --close-code; at most 123 UTF-8 bytes).", "--close-reason").build());
+    spec.addOption(Opts.value(45, String.class, "TEXT", "HTTP response reason phrase.", "--reason").build());
+  }
+
+  /** The options' values after parsing. */
+  static ItemOptions read(CommandSpec spec) {
+    ItemOptions o = new ItemOptions();
+    o.id = Opts.get(spec, "--id");
+    o.prevId = Opts.get(spec, "--prev-id");
+    o.sender = Opts.get(spec, "--sender");
+    o.code = Opts.get(spec, "--code");
+    o.headers = Opts.all(spec, "--header");
+    o.meta = Opts.all(spec, "--meta");
+    o.hint = Opts.isSet(spec, "--hint");
+    o.close = Opts.isSet(spec, "--close");
+    o.patch = Opts.isSet(spec, "--patch");
+    o.noSeq = Opts.isSet(spec, "--no-seq");
+    o.noEol = Opts.isSet(spec, "--no-eol");
+    o.formats = Opts.all(spec, "--format");
+    o.binary = Opts.isSet(spec, "--binary");
+    o.wsType = Opts.get(spec, "--ws-type");
+    o.closeCode = Opts.get(spec, "--close-code");
+    o.closeReason = Opts.get(spec, "--close-reason");
+    o.reason = Opts.get(spec, "--reason");
+    return o;
+  }
 
   /** The names of every option above, to refuse them in --ndjson mode, where items come whole. */
   static final List<String> NAMES = List.of(

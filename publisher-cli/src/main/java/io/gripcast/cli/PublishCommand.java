@@ -26,12 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code gripcast publish}: pushpin-publish's command line, on gripcast's publisher.
@@ -39,79 +34,28 @@ import picocli.CommandLine.Spec;
  * <p>Output: {@code Published} on stdout after a successful publish, as pushpin-publish prints it
  * (or per-endpoint results with {@code --json}); failures are one line on stderr and an exit code.
  */
-@Command(
-    name = "publish",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    sortOptions = false,
-    usageHelpWidth = 100,
-    description = {
-      "Publish an item to GRIP proxies. Takes every flag of pushpin-publish 1.36 with the same meaning.",
-      "",
-      "Content: a string (a newline is added on HTTP formats, not on ws-message, unless --no-eol),",
-      "@FILE (sent as is, binary-safe), or - (stdin, sent as is). Content that is not UTF-8 goes out",
-      "as bytes (content-bin, body-bin).",
-      "Batch: --ndjson FILE|- publishes one item per line, in the wire's item JSON, e.g.",
-      "  {\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"hi\"}}}"
-    })
 final class PublishCommand implements Callable<Integer> {
 
   private final CliContext ctx;
 
-  @Spec CommandSpec spec;
+  /** The command's model, declared in code (see {@link Opts} for why); values are read in {@link #call()}. */
+  final CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "<channel>", description = "Channel to send to.")
-  String channelArg;
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "<content>",
-      description = "Content for the HTTP body and WebSocket message: text, @FILE or - (stdin).")
-  String contentArg;
-
-  @Mixin ItemOptions item = new ItemOptions();
-
-  @Option(names = {"--spec", "--grip-url"}, paramLabel = "GRIP_URL", order = 21,
-      description = "GRIP URL of a proxy (repeatable: publish to all). Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".")
-  List<String> specs = new ArrayList<>();
-
-  @Option(names = {"-u", "--user"}, paramLabel = "user:pass", order = 22,
-      description = "Authenticate using basic auth (https, or a loopback address).")
-  String user;
-
-  @Option(names = {"-c", "--channel"}, paramLabel = "CHANNEL", order = 30,
-      description = "Publish on this channel too (repeatable); then the only argument is the content.")
-  List<String> channels = new ArrayList<>();
-
-  @Option(names = "--ndjson", paramLabel = "FILE|-", order = 31,
-      description = "Batch mode: publish one item per line of FILE (or stdin), in item JSON.")
-  String ndjson;
-
-  @Option(names = "--timeout", paramLabel = "DURATION", order = 50, converter = Durations.class, defaultValue = "10s",
-      description = "Limit on each attempt and on the retrying as a whole (default: ${DEFAULT-VALUE}).")
-  Duration timeout;
-
-  @Option(names = "--retries", paramLabel = "N", order = 51, defaultValue = "3",
-      description = "Retries after a connection failure, timeout, 5xx or 429 (default: ${DEFAULT-VALUE}).")
-  int retries;
-
-  @Option(names = "--any", order = 52,
-      description = "With several endpoints, succeed when one accepts (default: all must).")
-  boolean any;
-
-  @Option(names = "--no-auto-id", order = 53,
-      description = "Don't give items without --id a generated id (ids make retries safe; see docs/cli.md).")
-  boolean noAutoId;
-
-  @Option(names = "--max-body-bytes", paramLabel = "N", order = 54, defaultValue = "1000000",
-      description = "The proxy's publish body limit; batches are split under it (default: ${DEFAULT-VALUE}).")
-  int maxBodyBytes;
-
-  @Option(names = "--json", order = 55, description = "Print per-endpoint results as JSON on stdout.")
-  boolean json;
-
-  @Option(names = "--dry-run", order = 56, description = "Print the target(s) and the request body; send nothing.")
-  boolean dryRun;
-
-  @Mixin CommonOptions common;
+  // the parsed values
+  private String channelArg;
+  private String contentArg;
+  private ItemOptions item;
+  private List<String> specs;
+  private String user;
+  private List<String> channels;
+  private String ndjson;
+  private Duration timeout;
+  private int retries;
+  private boolean any;
+  private boolean noAutoId;
+  private int maxBodyBytes;
+  private boolean json;
+  private boolean dryRun;
 
   /** Where this run publishes; set by {@link #publisher()}. */
   private Targets.Prepared prepared;
@@ -121,11 +65,66 @@ final class PublishCommand implements Callable<Integer> {
 
   PublishCommand(CliContext ctx) {
     this.ctx = ctx;
-    this.common = new CommonOptions(ctx);
+    this.spec = CommandSpec.wrapWithoutInspection(this).name("publish");
+    spec.usageMessage().sortOptions(false).width(100).description(
+        "Publish an item to GRIP proxies. Takes every flag of pushpin-publish 1.36 with the same meaning.",
+        "",
+        "Content: a string (a newline is added on HTTP formats, not on ws-message, unless --no-eol),",
+        "@FILE (sent as is, binary-safe), or - (stdin, sent as is). Content that is not UTF-8 goes out",
+        "as bytes (content-bin, body-bin).",
+        "Batch: --ndjson FILE|- publishes one item per line, in the wire's item JSON, e.g.",
+        "  {\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"hi\"}}}");
+    spec.addPositional(Opts.positional("0", "<channel>", "Channel to send to."));
+    spec.addPositional(Opts.positional("1", "<content>",
+        "Content for the HTTP body and WebSocket message: text, @FILE or - (stdin)."));
+    ItemOptions.define(spec);
+    spec.addOption(Opts.list(21, String.class, "GRIP_URL", "GRIP URL of a proxy (repeatable: publish to all)."
+        + " Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
+    spec.addOption(Opts.value(22, String.class, "user:pass",
+        "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
+    spec.addOption(Opts.list(30, String.class, "CHANNEL",
+        "Publish on this channel too (repeatable); then the only argument is the content.", "-c", "--channel").build());
+    spec.addOption(Opts.value(31, String.class, "FILE|-",
+        "Batch mode: publish one item per line of FILE (or stdin), in item JSON.", "--ndjson").build());
+    spec.addOption(Opts.value(50, Duration.class, "DURATION",
+        "Limit on each attempt and on the retrying as a whole (default: ${DEFAULT-VALUE}).", "--timeout")
+        .converters(new Durations()).defaultValue("10s").build());
+    spec.addOption(Opts.value(51, int.class, "N",
+        "Retries after a connection failure, timeout, 5xx or 429 (default: ${DEFAULT-VALUE}).", "--retries")
+        .defaultValue("3").build());
+    spec.addOption(Opts.flag(52, "With several endpoints, succeed when one accepts (default: all must).", "--any"));
+    spec.addOption(Opts.flag(53,
+        "Don't give items without --id a generated id (ids make retries safe; see docs/cli.md).", "--no-auto-id"));
+    spec.addOption(Opts.value(54, int.class, "N",
+        "The proxy's publish body limit; batches are split under it (default: ${DEFAULT-VALUE}).", "--max-body-bytes")
+        .defaultValue("1000000").build());
+    spec.addOption(Opts.flag(55, "Print per-endpoint results as JSON on stdout.", "--json"));
+    spec.addOption(Opts.flag(56, "Print the target(s) and the request body; send nothing.", "--dry-run"));
+    spec.addOption(Opts.verbose());
+    Opts.standardHelp(spec);
+  }
+
+  private void readValues() {
+    ctx.verbose(Opts.isSet(spec, "--verbose"));
+    channelArg = Opts.positional(spec, 0);
+    contentArg = Opts.positional(spec, 1);
+    item = ItemOptions.read(spec);
+    specs = Opts.all(spec, "--spec");
+    user = Opts.get(spec, "--user");
+    channels = Opts.all(spec, "--channel");
+    ndjson = Opts.get(spec, "--ndjson");
+    timeout = Opts.get(spec, "--timeout");
+    retries = Opts.<Integer>get(spec, "--retries");
+    any = Opts.isSet(spec, "--any");
+    noAutoId = Opts.isSet(spec, "--no-auto-id");
+    maxBodyBytes = Opts.<Integer>get(spec, "--max-body-bytes");
+    json = Opts.isSet(spec, "--json");
+    dryRun = Opts.isSet(spec, "--dry-run");
   }
 
   @Override
   public Integer call() {
+    readValues();
     if (retries < 0) {
       throw CliException.usage("--retries must be 0 or more, but was " + retries);
     }
