@@ -17,6 +17,9 @@ public final class Main {
 
   /** Runs {@code args} with the real stdout and stderr, always as UTF-8 whatever the locale says. */
   static int run(String[] args, CliContext ctx) {
+    if (args.length > 0 && args[0].equals("publish")) {
+      Warmup.start();
+    }
     PrintWriter out = utf8(FileDescriptor.out);
     PrintWriter err = utf8(FileDescriptor.err);
     try {
