@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# gripcast demo, one command on a fresh Debian machine (Java 17+ and Maven expected; Pushpin is
-# installed with apt-get when missing):
+# gripcast demo, one command on a fresh Debian machine (Pushpin, a JDK and Maven are installed
+# with apt-get when missing):
 #   1. builds gripcast (publisher-cli/target/gripcast),
 #   2. starts a local Pushpin on free ports with a small GRIP origin (publisher-testing's),
 #   3. subscribes with `gripcast listen`: a WebSocket, an HTTP stream and a long-poll,
@@ -11,16 +11,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-if ! command -v pushpin >/dev/null; then
-  say "installing Pushpin (apt-get)"
+missing=()
+command -v pushpin >/dev/null || missing+=(pushpin)
+command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  say "installing ${missing[*]} (apt-get)"
   SUDO=""; [[ "$(id -u)" == 0 ]] || SUDO="sudo"
   # policy-rc.d: do not start Debian's system-wide pushpin service; the demo runs its own
   own_policy=0
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null; $SUDO chmod +x /usr/sbin/policy-rc.d; own_policy=1
   fi
-  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pushpin >/dev/null
-  [[ $own_policy == 1 ]] && $SUDO rm -f /usr/sbin/policy-rc.d
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  if [[ $own_policy == 1 ]]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 say "building gripcast"
