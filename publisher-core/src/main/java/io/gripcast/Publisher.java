@@ -290,7 +290,20 @@ public final class Publisher implements AutoCloseable {
     return "Publisher" + endpoints();
   }
 
-  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result) {}
+  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result) {
+    // Identity, not the record's value semantics: an entry of the in-flight set is one publish, and
+    // the generated hashCode/equals are bootstrapped through method handles on first use (tens of
+    // milliseconds of a cold CLI publish)
+    @Override
+    public boolean equals(Object o) {
+      return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
+  }
 
   /** Builds a {@link Publisher}. Not thread-safe; the publisher it builds is. */
   public static final class Builder {

@@ -3,7 +3,6 @@ package io.gripcast.cli;
 import io.gripcast.Outcome;
 import io.gripcast.Publisher;
 import io.gripcast.RetryPolicy;
-import io.gripcast.cli.bench.Durations;
 import io.gripcast.cli.bench.LatencyHistogram;
 import io.gripcast.cli.bench.Payloads;
 import io.gripcast.cli.bench.PublishLoop;
@@ -43,6 +42,7 @@ import picocli.CommandLine.Spec;
       "For Pushpin, start it with message_rate=0: the default rate limit delays and drops items under load. "
           + "Progress goes to stderr, the report to stdout."
     },
+    exitCodeOnInvalidInput = BenchCommand.USAGE,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       " 0:every publish call succeeded",
@@ -77,13 +77,13 @@ public final class BenchCommand implements Callable<Integer> {
       description = "items to publish (default: ${DEFAULT-VALUE}); ignored with --duration")
   long items;
 
-  @Option(names = "--duration", paramLabel = "TIME",
+  @Option(names = "--duration", paramLabel = "TIME", converter = Durations.class,
       description = "publish for this long instead of a number of items, e.g. 10s")
-  String duration;
+  Duration duration;
 
-  @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "0s",
+  @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "0s", converter = Durations.class,
       description = "publish this long first without counting it, so the JVM is warmed up (default: ${DEFAULT-VALUE})")
-  String warmup;
+  Duration warmup;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "items per publish call, i.e. per POST (default: ${DEFAULT-VALUE})")
   int batch;
@@ -115,9 +115,9 @@ public final class BenchCommand implements Callable<Integer> {
           + " it must be subscribed to --channel. Repeatable.")
   List<String> subscribe = new ArrayList<>();
 
-  @Option(names = "--subscribe-timeout", paramLabel = "TIME", defaultValue = "10s",
+  @Option(names = "--subscribe-timeout", paramLabel = "TIME", defaultValue = "10s", converter = Durations.class,
       description = "how long to wait for subscribers to connect and, after publishing, for deliveries (default: ${DEFAULT-VALUE})")
-  String subscribeTimeout;
+  Duration subscribeTimeout;
 
   @Option(names = "--json", description = "print the report as JSON")
   boolean json;
@@ -263,14 +263,13 @@ public final class BenchCommand implements Callable<Integer> {
       kinds.add(Payloads.Kind.HTTP_STREAM);
       kinds.add(Payloads.Kind.WS_MESSAGE);
     }
-    Duration d = duration == null ? null : Durations.parse("--duration", duration);
-    if (d != null && d.isZero()) {
+    if (duration != null && duration.isZero()) {
       throw new IllegalArgumentException("--duration must be longer than 0");
     }
     for (String u : subscribe) {
       Subscribers.check(u);
     }
-    return new Settings(urls, kinds, d, Durations.parse("--warmup", warmup), Durations.parse("--subscribe-timeout", subscribeTimeout));
+    return new Settings(urls, kinds, duration, warmup, subscribeTimeout);
   }
 
   /** Publishes probe items until every subscriber saw one; returns a problem, or null. */

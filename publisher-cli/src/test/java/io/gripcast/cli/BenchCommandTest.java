@@ -237,6 +237,20 @@ class BenchCommandTest {
   }
 
   @Test
+  void runsAsASubcommandOfGripcast() throws Exception {
+    CliContext ctx = new CliContext(Map.of("GRIP_URL", url()), new java.io.ByteArrayInputStream(new byte[0]),
+        java.nio.file.Path.of("."));
+    String[] args = {"bench", "--items", "4", "--batch", "2", "--json", "--no-progress"};
+    CommandLine root = GripcastCommand.commandLine(ctx, args);
+    root.setOut(new PrintWriter(out, true));
+    root.setErr(new PrintWriter(err, true));
+
+    assertEquals(0, root.execute(args), err.toString());
+    assertEquals(4, json().get("items").asLong());
+    assertEquals(2, requests.get());
+  }
+
+  @Test
   void badGripUrlIsAConfigurationErrorWithoutTheSecret() {
     int code = run("--grip-url", "http://host:notaport/?key=s3cret-token", "--items", "1");
 

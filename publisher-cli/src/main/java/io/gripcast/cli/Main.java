@@ -1,0 +1,39 @@
+package io.gripcast.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** The {@code gripcast} entry point: runs one command and exits with its code. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, CliContext.system()));
+  }
+
+  /** Runs {@code args} with the real stdout and stderr, always as UTF-8 whatever the locale says. */
+  static int run(String[] args, CliContext ctx) {
+    if (args.length > 0 && args[0].equals("publish")) {
+      Warmup.start();
+    }
+    PrintWriter out = utf8(FileDescriptor.out);
+    PrintWriter err = utf8(FileDescriptor.err);
+    try {
+      CommandLine cl = GripcastCommand.commandLine(ctx, args);
+      cl.setOut(out);
+      cl.setErr(err);
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static PrintWriter utf8(FileDescriptor fd) {
+    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(fd), StandardCharsets.UTF_8), false);
+  }
+}

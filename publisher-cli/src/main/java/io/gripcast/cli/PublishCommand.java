@@ -1,0 +1,445 @@
+package io.gripcast.cli;
+
+import io.gripcast.EndpointResult;
+import io.gripcast.GripJson;
+import io.gripcast.PayloadTooLargeException;
+import io.gripcast.PublishException;
+import io.gripcast.PublishListener;
+import io.gripcast.PublishResult;
+import io.gripcast.Publisher;
+import io.gripcast.RetryPolicy;
+import io.gripcast.SuccessPolicy;
+import io.gripcast.item.Item;
+import io.gripcast.item.Publication;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import okhttp3.OkHttpClient;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code gripcast publish}: pushpin-publish's command line, on gripcast's publisher.
+ *
+ * <p>Output: {@code Published} on stdout after a successful publish, as pushpin-publish prints it
+ * (or per-endpoint results with {@code --json}); failures are one line on stderr and an exit code.
+ */
+final class PublishCommand implements Callable<Integer> {
+
+  private final CliContext ctx;
+
+  /** The command's model, declared in code (see {@link Opts} for why); values are read in {@link #call()}. */
+  final CommandSpec spec;
+
+  // the parsed values
+  private String channelArg;
+  private String contentArg;
+  private ItemOptions item;
+  private List<String> specs;
+  private String user;
+  private List<String> channels;
+  private String ndjson;
+  private Duration timeout;
+  private int retries;
+  private boolean any;
+  private boolean noAutoId;
+  private int maxBodyBytes;
+  private boolean json;
+  private boolean dryRun;
+
+  /** Where this run publishes; set by {@link #publisher()}. */
+  private Targets.Prepared prepared;
+
+  /** The client made for http-only publishing; it is ours to shut down after the publisher. */
+  private OkHttpClient cleartextClient;
+
+  PublishCommand(CliContext ctx) {
+    this.ctx = ctx;
+    this.spec = CommandSpec.wrapWithoutInspection(this).name("publish");
+    spec.usageMessage().sortOptions(false).width(100).description(
+        "Publish an item to GRIP proxies. Takes every flag of pushpin-publish 1.36 with the same meaning.",
+        "",
+        "Content: a string (a newline is added on HTTP formats, not on ws-message, unless --no-eol),",
+        "@FILE (sent as is, binary-safe), or - (stdin, sent as is). Content that is not UTF-8 goes out",
+        "as bytes (content-bin, body-bin).",
+        "Batch: --ndjson FILE|- publishes one item per line, in the wire's item JSON, e.g.",
+        "  {\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"hi\"}}}");
+    spec.addPositional(Opts.positional("0", "<channel>", "Channel to send to."));
+    spec.addPositional(Opts.positional("1", "<content>",
+        "Content for the HTTP body and WebSocket message: text, @FILE or - (stdin)."));
+    ItemOptions.define(spec);
+    spec.addOption(Opts.list(21, String.class, "GRIP_URL", "GRIP URL of a proxy (repeatable: publish to all)."
+        + " Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
+    spec.addOption(Opts.value(22, String.class, "user:pass",
+        "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
+    spec.addOption(Opts.list(30, String.class, "CHANNEL",
+        "Publish on this channel too (repeatable); then the only argument is the content.", "-c", "--channel").build());
+    spec.addOption(Opts.value(31, String.class, "FILE|-",
+        "Batch mode: publish one item per line of FILE (or stdin), in item JSON.", "--ndjson").build());
+    spec.addOption(Opts.value(50, Duration.class, "DURATION",
+        "Limit on each attempt and on the retrying as a whole (default: ${DEFAULT-VALUE}).", "--timeout")
+        .converters(new Durations()).defaultValue("10s").build());
+    spec.addOption(Opts.value(51, int.class, "N",
+        "Retries after a connection failure, timeout, 5xx or 429 (default: ${DEFAULT-VALUE}).", "--retries")
+        .defaultValue("3").build());
+    spec.addOption(Opts.flag(52, "With several endpoints, succeed when one accepts (default: all must).", "--any"));
+    spec.addOption(Opts.flag(53,
+        "Don't give items without --id a generated id (ids make retries safe; see docs/cli.md).", "--no-auto-id"));
+    spec.addOption(Opts.value(54, int.class, "N",
+        "The proxy's publish body limit; batches are split under it (default: ${DEFAULT-VALUE}).", "--max-body-bytes")
+        .defaultValue("1000000").build());
+    spec.addOption(Opts.flag(55, "Print per-endpoint results as JSON on stdout.", "--json"));
+    spec.addOption(Opts.flag(56, "Print the target(s) and the request body; send nothing.", "--dry-run"));
+    spec.addOption(Opts.verbose());
+    Opts.standardHelp(spec);
+  }
+
+  private void readValues() {
+    ctx.verbose(Opts.isSet(spec, "--verbose"));
+    channelArg = Opts.positional(spec, 0);
+    contentArg = Opts.positional(spec, 1);
+    item = ItemOptions.read(spec);
+    specs = Opts.all(spec, "--spec");
+    user = Opts.get(spec, "--user");
+    channels = Opts.all(spec, "--channel");
+    ndjson = Opts.get(spec, "--ndjson");
+    timeout = Opts.get(spec, "--timeout");
+    retries = Opts.<Integer>get(spec, "--retries");
+    any = Opts.isSet(spec, "--any");
+    noAutoId = Opts.isSet(spec, "--no-auto-id");
+    maxBodyBytes = Opts.<Integer>get(spec, "--max-body-bytes");
+    json = Opts.isSet(spec, "--json");
+    dryRun = Opts.isSet(spec, "--dry-run");
+  }
+
+  @Override
+  public Integer call() {
+    readValues();
+    if (retries < 0) {
+      throw CliException.usage("--retries must be 0 or more, but was " + retries);
+    }
+    if (maxBodyBytes < 64) {
+      throw CliException.usage("--max-body-bytes must be at least 64, but was " + maxBodyBytes);
+    }
+    if (timeout.isZero()) {
+      throw CliException.usage("--timeout must be more than 0");
+    }
+    if (ndjson != null) {
+      return batch();
+    }
+    List<String> targets = new ArrayList<>();
+    String contentText;
+    if (channels.isEmpty()) {
+      if (channelArg == null) {
+        throw CliException.usage("no channel: give the channel, e.g. 'gripcast publish news \"hello\"'");
+      }
+      targets.add(channelArg);
+      contentText = contentArg;
+    } else if (contentArg != null) {
+      // -c given: both arguments are channel and content, as without -c
+      targets.add(channelArg);
+      contentText = contentArg;
+    } else {
+      contentText = channelArg; // with -c, a lone argument is the content
+    }
+    targets.addAll(channels);
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(targets));
+    for (String c : distinct) {
+      if (c.isEmpty()) {
+        throw CliException.usage("empty channel name: give the channel your subscribers hold");
+      }
+    }
+    Payload payload = null;
+    if (contentText != null && !(item.hint || item.close || item.closeCode != null)) {
+      payload = Payload.resolve(contentText, item.binary, ctx);
+    } else if (contentText != null) {
+      payload = new Payload(io.gripcast.item.Content.text(contentText), true, "argument"); // only for the warning
+    }
+    Item built = item.toItem(payload, this::warn);
+    List<Publication> publications = new ArrayList<>();
+    for (String c : distinct) {
+      publications.add(new Publication(c, built));
+    }
+    try (Cleanup cleanup = this::closeClient; Publisher publisher = publisher()) {
+      if (dryRun) {
+        return dryRun(publisher, publications);
+      }
+      PublishResult result = send(publisher, publications);
+      out().println(json ? Json.result(result, ExitCodes.OK) : "Published");
+      return ExitCodes.OK;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ batch
+
+  private int batch() {
+    if (channelArg != null || !channels.isEmpty()) {
+      throw CliException.usage("--ndjson takes no channel or content arguments: each line names its channel");
+    }
+    for (String name : ItemOptions.NAMES) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        throw CliException.usage(name + " does not apply to --ndjson: each line is a complete item");
+      }
+    }
+    String source = ndjson.equals("-") ? "stdin" : ndjson;
+    try (Cleanup cleanup = this::closeClient;
+        Publisher publisher = publisher();
+        BufferedReader in = reader()) {
+      BatchStats stats = new BatchStats();
+      List<Publication> pending = new ArrayList<>();
+      long pendingBytes = 0;
+      int lineNo = 0;
+      String line;
+      while ((line = readLine(in, source)) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        if (pending.isEmpty()) {
+          stats.chunkFirstLine = lineNo;
+        }
+        try {
+          pending.add(GripJson.parsePublication(line));
+        } catch (IllegalArgumentException e) {
+          throw CliException.data(source + " line " + lineNo + ": " + Errors.oneLine(e.getMessage())
+              + stats.sentBefore() + "; fix or remove that line", e);
+        }
+        stats.lines = lineNo;
+        pendingBytes += line.length() + 1;
+        // hand a chunk to the publisher (which splits it under the body limit) when it is a body's
+        // worth, or when the input has nothing more ready: a slow producer on stdin is not held back
+        if (pendingBytes >= maxBodyBytes || pending.size() >= 10_000 || !ready(in)) {
+          flush(publisher, pending, stats);
+          pendingBytes = 0;
+        }
+      }
+      if (!pending.isEmpty()) {
+        flush(publisher, pending, stats);
+      }
+      if (dryRun) {
+        err().println(Errors.prefix(spec.commandLine()) + ": dry run: " + stats.items + " items from " + source
+            + " are valid; nothing was sent");
+        err().flush();
+      } else if (json) {
+        out().println(Json.batch(stats.items, stats.lastResult, stats.requests, ExitCodes.OK));
+      } else {
+        out().println("Published " + stats.items + (stats.items == 1 ? " item" : " items") + " from " + source
+            + " in " + stats.requests + (stats.requests == 1 ? " request" : " requests")
+            + (stats.endpoints > 1 ? " to each of " + stats.endpoints + " endpoints" : ""));
+      }
+      return ExitCodes.OK;
+    } catch (IOException e) {
+      throw CliException.data("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Counts of a batch run, for the summary and for failure messages. */
+  private static final class BatchStats {
+    int items;
+    int requests;
+    int endpoints;
+    int lines;
+    int chunkFirstLine;
+    PublishResult lastResult;
+
+    String sentBefore() {
+      return items == 0 ? " (nothing was published)" : " (" + items + " items before it were published)";
+    }
+  }
+
+  private void flush(Publisher publisher, List<Publication> pending, BatchStats stats) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    if (dryRun) {
+      dryRun(publisher, pending);
+    } else {
+      try {
+        PublishResult r = send(publisher, pending);
+        stats.lastResult = r;
+        stats.endpoints = r.endpoints().size();
+        stats.requests += r.endpoints().get(0).requests();
+      } catch (CliException e) {
+        // this chunk may have gone out in several requests, some accepted before the failure
+        int thisChunk = 0;
+        if (e.getCause() instanceof PublishException) {
+          thisChunk = Integer.MAX_VALUE;
+          for (EndpointResult r : ((PublishException) e.getCause()).result().endpoints()) {
+            thisChunk = Math.min(thisChunk, r.itemsPublished());
+          }
+        }
+        int published = stats.items + thisChunk;
+        String before = published == 0 ? "nothing was published"
+            : published + (published == 1 ? " item was" : " items were") + " published before the failure"
+                + (thisChunk > 0 ? " (" + thisChunk + " from line " + stats.chunkFirstLine + " on)" : "");
+        throw new CliException(e.exitCode(), e.getMessage() + " (" + before + ")", e.getCause());
+      }
+    }
+    stats.items += pending.size();
+    pending.clear();
+  }
+
+  private BufferedReader reader() throws IOException {
+    var decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    if (ndjson.equals("-")) {
+      return new BufferedReader(new InputStreamReader(ctx.stdin(), decoder));
+    }
+    try {
+      return new BufferedReader(new InputStreamReader(Files.newInputStream(ctx.resolve(ndjson)), decoder));
+    } catch (NoSuchFileException e) {
+      throw CliException.data("cannot read " + ndjson + ": no such file; check the path after --ndjson", e);
+    } catch (IOException e) {
+      throw CliException.data("cannot read " + ndjson + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String readLine(BufferedReader in, String source) throws IOException {
+    try {
+      return in.readLine();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw CliException.data(source + " is not UTF-8 text; NDJSON items are UTF-8 JSON, one per line", e);
+    }
+  }
+
+  private static boolean ready(BufferedReader in) {
+    try {
+      return in.ready();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ sending
+
+  private Publisher publisher() {
+    prepared = Targets.prepare(specs, user, ctx, this::warn);
+    RetryPolicy retry = retries == 0
+        ? RetryPolicy.none()
+        : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
+    Publisher.Builder b = Publisher.builder()
+        .connectTimeout(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5))
+        .readTimeout(timeout)
+        .writeTimeout(timeout)
+        .callTimeout(timeout)
+        .retryPolicy(retry)
+        .successPolicy(any ? SuccessPolicy.ANY : SuccessPolicy.ALL)
+        .maxBodyBytes(maxBodyBytes)
+        .idempotentIds(!noAutoId);
+    if (ctx.verbose()) {
+      b.listener(new VerboseListener(err()));
+    }
+    if (prepared.allCleartext()) {
+      // no TLS, so no SSLContext or trust store (a third of a cold publish's CPU time)
+      cleartextClient = Warmup.cleartextClient();
+      b.okHttpClient(cleartextClient);
+    }
+    prepared.endpoints().forEach(b::endpoint);
+    return b.build();
+  }
+
+  /** A resource whose close throws nothing checked. */
+  private interface Cleanup extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private void closeClient() {
+    if (cleartextClient != null) {
+      cleartextClient.dispatcher().executorService().shutdown();
+      cleartextClient.connectionPool().evictAll();
+    }
+  }
+
+  private PublishResult send(Publisher publisher, List<Publication> publications) {
+    try {
+      PublishResult r = publisher.publishAll(publications);
+      if (ctx.verbose()) {
+        for (EndpointResult e : r.endpoints()) {
+          err().println(Errors.prefix(spec.commandLine()) + ": " + e);
+        }
+        err().flush();
+      }
+      return r;
+    } catch (PayloadTooLargeException e) {
+      throw CliException.data(Errors.oneLine(e.getMessage()) + "; publish less content, or raise --max-body-bytes"
+          + " if your proxy accepts more (Pushpin: push_in_max_body_size)", e);
+    } catch (PublishException e) {
+      PublishResult r = e.result();
+      int code = Failures.exitCode(r);
+      if (json) {
+        out().println(Json.result(r, code));
+        out().flush();
+      }
+      throw new CliException(code, Failures.describe(r), e);
+    } catch (IllegalArgumentException e) {
+      throw CliException.data("the item cannot be sent: " + Errors.oneLine(e.getMessage()), e);
+    }
+  }
+
+  private int dryRun(Publisher publisher, List<Publication> publications) {
+    PrintWriter out = out();
+    for (io.gripcast.config.Endpoint e : prepared.endpoints()) {
+      out.println("POST " + e.publishUri());
+      String auth = Targets.authorizationLine(e.auth());
+      if (auth != null) {
+        out.println(auth);
+      }
+    }
+    out.println("Content-Type: application/json");
+    out.println();
+    try {
+      out.println(GripJson.toJson(publications));
+    } catch (IllegalArgumentException e) {
+      throw CliException.data("the item cannot be sent: " + Errors.oneLine(e.getMessage()), e);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private void warn(String message) {
+    err().println(Errors.prefix(spec.commandLine()) + ": warning: " + message);
+    err().flush();
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** -v: each attempt and retry on stderr. */
+  private static final class VerboseListener implements PublishListener {
+    private final PrintWriter err;
+
+    VerboseListener(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public void onAttempt(Attempt a) {
+      err.println("gripcast publish: POST " + a.endpoint() + " attempt " + a.attempt() + " (" + a.items()
+          + (a.items() == 1 ? " item, " : " items, ") + a.bodyBytes() + " bytes)");
+      err.flush();
+    }
+
+    @Override
+    public void onRetry(Retry r) {
+      err.println("gripcast publish: attempt " + r.failedAttempt() + " to " + r.endpoint() + " failed ("
+          + Errors.oneLine(r.reason()) + "); retrying in " + r.delay().toMillis() + " ms");
+      err.flush();
+    }
+  }
+}

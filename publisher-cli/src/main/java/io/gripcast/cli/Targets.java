@@ -1,0 +1,179 @@
+package io.gripcast.cli;
+
+import io.gripcast.auth.Auth;
+import io.gripcast.config.Endpoint;
+import io.gripcast.config.GripConfigException;
+import io.gripcast.config.GripUrl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a command publishes: the {@code --spec}/{@code --grip-url} values, else {@code GRIP_URL}
+ * (with {@code GRIP_VERIFY_KEY}), else {@code http://localhost:5561}; parsed by publisher-core's
+ * {@link GripUrl}, with {@code -u} applied on top.
+ */
+final class Targets {
+  private Targets() {}
+
+  static final String DEFAULT_SPEC = "http://localhost:5561";
+
+  /** The parsed endpoints, and how to name each one in a message (never with a secret). */
+  record Prepared(List<Endpoint> endpoints, List<String> labels) {
+    /** True when no endpoint needs TLS. */
+    boolean allCleartext() {
+      return endpoints.stream().allMatch(e -> "http".equalsIgnoreCase(e.publishUri().getScheme()));
+    }
+  }
+
+  /**
+   * @param specs --spec values (may be empty)
+   * @param user -u's {@code user:pass}, or null
+   * @param warn receives each endpoint's configuration warnings, one line each
+   * @throws CliException 78 for a URL gripcast cannot publish to, 64 for a malformed -u
+   */
+  static Prepared prepare(List<String> specs, String user, CliContext ctx, Consumer<String> warn) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    if (specs.isEmpty()) {
+      String env = ctx.env(GripUrl.ENV_GRIP_URL);
+      if (env != null) {
+        String label = "GRIP_URL " + redact(env);
+        rejectZeroMq(env, label);
+        Endpoint e;
+        try {
+          e = GripUrl.fromEnvironment(ctx.envMap());
+        } catch (GripConfigException ex) {
+          throw bad(label, ex);
+        }
+        add(endpoints, labels, e, label, user, warn);
+      } else {
+        add(endpoints, labels, GripUrl.parse(DEFAULT_SPEC), DEFAULT_SPEC, user, warn);
+      }
+    } else {
+      for (int i = 0; i < specs.size(); i++) {
+        String spec = specs.get(i).strip();
+        String label = (specs.size() > 1 ? "--spec #" + (i + 1) + " " : "--spec ") + redact(spec);
+        rejectZeroMq(spec, label);
+        Endpoint e;
+        try {
+          e = GripUrl.parse(spec);
+        } catch (GripConfigException ex) {
+          throw bad(label, ex);
+        }
+        add(endpoints, labels, e, label, user, warn);
+      }
+    }
+    return new Prepared(List.copyOf(endpoints), List.copyOf(labels));
+  }
+
+  private static void add(List<Endpoint> endpoints, List<String> labels, Endpoint e, String label, String user,
+      Consumer<String> warn) {
+    if (user != null) {
+      e = withBasic(e, user, label, warn);
+    }
+    for (String w : e.warnings()) {
+      warn.accept(label + ": " + w);
+    }
+    endpoints.add(e);
+    labels.add(label);
+  }
+
+  private static CliException bad(String label, GripConfigException ex) {
+    return CliException.config(label + " is not a usable GRIP URL: " + Errors.oneLine(ex.getMessage()), ex);
+  }
+
+  /** pushpin-publish also takes ZeroMQ specs; say plainly that gripcast does not, and what to use. */
+  private static void rejectZeroMq(String spec, String label) {
+    String lower = spec.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("tcp://") || lower.startsWith("ipc://")) {
+      throw CliException.config(label + " is a ZeroMQ spec, which gripcast does not publish to; use the proxy's"
+          + " HTTP control URI instead, e.g. " + DEFAULT_SPEC, null);
+    }
+  }
+
+  /**
+   * {@code -u user:pass} as Basic auth, replacing what the GRIP URL says. Like pushpin-publish it
+   * refuses to send the password in clear text, but allows a loopback address (a local proxy, a test).
+   */
+  private static Endpoint withBasic(Endpoint e, String user, String label, Consumer<String> warn) {
+    int colon = user.indexOf(':');
+    if (colon <= 0) {
+      throw CliException.usage("-u must be user:pass, with a colon (the value is not shown)");
+    }
+    String host = e.publishUri().getHost();
+    if ("http".equalsIgnoreCase(e.publishUri().getScheme()) && !loopback(host)) {
+      throw CliException.config("refusing to send -u credentials in clear text to " + label
+          + "; use an https:// GRIP URL (plain http is allowed only to a loopback address)", null);
+    }
+    if (!(e.auth() instanceof Auth.None)) {
+      warn.accept(label + ": -u replaces the credentials in the GRIP URL");
+    }
+    Auth basic;
+    try {
+      basic = Auth.basic(user.substring(0, colon), user.substring(colon + 1));
+    } catch (IllegalArgumentException ex) {
+      throw CliException.usage("-u is not usable: " + ex.getMessage());
+    }
+    return new Endpoint(e.controlUri(), e.publishUri(), basic, e.verifyIssuer(), e.verifyKey(), e.params(),
+        e.warnings());
+  }
+
+  static boolean loopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
+  }
+
+  /** How an endpoint authenticates, for --dry-run and url: the kind, never the secret. */
+  static String describeAuth(Auth auth) {
+    if (auth instanceof Auth.Jwt) {
+      Auth.Jwt jwt = (Auth.Jwt) auth;
+      return "JWT (HS256, iss=" + jwt.issuer() + ", key " + jwt.key().length() + " bytes"
+          + (jwt.isWeakKey() ? ", weak" : "") + ")";
+    }
+    if (auth instanceof Auth.Bearer) {
+      return "Bearer token (" + ((Auth.Bearer) auth).token().length() + " bytes)";
+    }
+    if (auth instanceof Auth.Basic) {
+      return "Basic (user " + ((Auth.Basic) auth).user() + ")";
+    }
+    return "none";
+  }
+
+  /** The Authorization header as --dry-run shows it: scheme kept, credentials hidden. */
+  static String authorizationLine(Auth auth) {
+    if (auth instanceof Auth.Jwt) {
+      return "Authorization: Bearer <JWT, iss=" + ((Auth.Jwt) auth).issuer() + ">";
+    }
+    if (auth instanceof Auth.Bearer) {
+      return "Authorization: Bearer ***";
+    }
+    if (auth instanceof Auth.Basic) {
+      return "Authorization: Basic *** (user " + ((Auth.Basic) auth).user() + ")";
+    }
+    return null;
+  }
+
+  private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
+  private static final Pattern SECRET_PARAM =
+      Pattern.compile("([?&](?:key|verify-key|token|pass|password|secret)=)[^&#]*", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A URL as typed, with its password and keys replaced by {@code ***}: for naming a URL that did
+   * not parse (a parsed one has {@link Endpoint#redacted()}).
+   */
+  static String redact(String url) {
+    String s = USERINFO.matcher(url).replaceFirst("$1***@");
+    Matcher m = SECRET_PARAM.matcher(s);
+    return m.replaceAll("$1***");
+  }
+}

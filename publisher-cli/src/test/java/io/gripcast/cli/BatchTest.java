@@ -1,0 +1,185 @@
+package io.gripcast.cli;
+
+import static io.gripcast.cli.Cli.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gripcast publish --ndjson}: batching, counts, and bad lines named by number. */
+class BatchTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  MockWebServer server;
+  String spec;
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new MockWebServer();
+    server.start();
+    spec = "http://127.0.0.1:" + server.getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  static String line(String channel, String content) {
+    return "{\"channel\":\"" + channel + "\",\"formats\":{\"ws-message\":{\"content\":\"" + content + "\"}}}";
+  }
+
+  static MockResponse ok() {
+    return new MockResponse.Builder().code(200).body("Published\n").build();
+  }
+
+  List<JsonNode> allItems() throws Exception {
+    List<JsonNode> items = new ArrayList<>();
+    int n = server.getRequestCount();
+    for (int i = 0; i < n; i++) {
+      RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+      assertNotNull(r);
+      JSON.readTree(r.getBody().utf8()).get("items").forEach(items::add);
+    }
+    return items;
+  }
+
+  @Test
+  void publishesEveryLineInOrderAndPrintsCounts() throws Exception {
+    Files.writeString(dir.resolve("items.ndjson"),
+        line("a", "1") + "\n\n" + line("b", "2") + "\n" + line("a", "3") + "\n");
+    server.enqueue(ok());
+    Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--ndjson", "items.ndjson");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("Published 3 items from items.ndjson in 1 request\n", r.out());
+    List<JsonNode> items = allItems();
+    assertEquals(3, items.size());
+    assertEquals("1", items.get(0).get("formats").get("ws-message").get("content").asText());
+    assertEquals("b", items.get(1).get("channel").asText());
+    assertEquals("3", items.get(2).get("formats").get("ws-message").get("content").asText());
+  }
+
+  @Test
+  void readsStdin() throws Exception {
+    server.enqueue(ok());
+    Cli.Result r = cli().stdin(line("a", "x") + "\n" + line("a", "y")).run("publish", "--spec", spec, "--ndjson", "-");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("Published 2 items from stdin"), r.out());
+    assertEquals(2, allItems().size());
+  }
+
+  @Test
+  void splitsUnderTheBodyLimit() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
+    }
+    Files.writeString(dir.resolve("big.ndjson"), sb);
+    for (int i = 0; i < 50; i++) {
+      server.enqueue(ok());
+    }
+    Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--max-body-bytes", "1000", "--ndjson", "big.ndjson");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(server.getRequestCount() > 1, "split into several requests");
+    List<JsonNode> items = allItems();
+    assertEquals(50, items.size());
+    for (int i = 0; i < 50; i++) {
+      assertTrue(items.get(i).get("formats").get("ws-message").get("content").asText().startsWith("item-" + i + "-"),
+          "order kept");
+    }
+    assertTrue(r.out().contains("Published 50 items") && r.out().contains(server.getRequestCount() + " requests"), r.out());
+  }
+
+  @Test
+  void badLineExits65NamingTheLineAndSendsNothingOfItsBatch() throws Exception {
+    Files.writeString(dir.resolve("bad.ndjson"), line("a", "1") + "\n" + line("a", "2") + "\n"
+        + "{\"channel\":\"a\",\"formats\":{\"ws-message\":{\"content\":\"3\"}},\"prev_id\":\"x\"}\n" + line("a", "4") + "\n");
+    Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--ndjson", "bad.ndjson");
+    assertEquals(65, r.code(), r.toString());
+    assertEquals(1, r.errLines().length, r.toString());
+    assertTrue(r.err().startsWith("gripcast publish: bad.ndjson line 3: "), r.err());
+    assertTrue(r.err().contains("prev_id"), "names the bad field: " + r.err());
+    assertTrue(r.err().contains("nothing was published"), r.err());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void notJsonLineExits65() {
+    Cli.Result r = cli().stdin(line("a", "1") + "\nnot json\n").run("publish", "--spec", spec, "--ndjson", "-");
+    assertEquals(65, r.code(), r.toString());
+    assertTrue(r.err().contains("stdin line 2: not valid JSON"), r.err());
+  }
+
+  @Test
+  void missingFileExits65() {
+    Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--ndjson", "nope.ndjson");
+    assertEquals(65, r.code(), r.toString());
+    assertTrue(r.err().contains("cannot read nope.ndjson: no such file"), r.err());
+  }
+
+  @Test
+  void failureMidwayReportsWhatWasPublished() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
+    }
+    Files.writeString(dir.resolve("f.ndjson"), sb);
+    server.enqueue(ok());
+    server.enqueue(new MockResponse.Builder().code(400).body("Invalid format: x\n").build());
+    Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--max-body-bytes", "500", "--ndjson", "f.ndjson");
+    assertEquals(76, r.code(), r.toString());
+    assertEquals(1, r.errLines().length, r.toString());
+    assertTrue(r.err().contains("rejected the publish"), r.err());
+    assertFalse(r.err().contains("nothing was published"), r.err());
+    // the first request was accepted: the message says how many items went out, and they did
+    int accepted = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).get("items").size();
+    assertTrue(r.err().contains(accepted + " items were published before the failure"), accepted + ": " + r.err());
+  }
+
+  @Test
+  void itemFlagsDoNotMixWithNdjson() {
+    Cli.Result r = cli().stdin(line("a", "1")).run("publish", "--spec", spec, "--id", "1", "--ndjson", "-");
+    assertEquals(64, r.code(), r.toString());
+    assertTrue(r.err().contains("--id does not apply to --ndjson"), r.err());
+    Cli.Result r2 = cli().stdin(line("a", "1")).run("publish", "--spec", spec, "--ndjson", "-", "chan");
+    assertEquals(64, r2.code(), r2.toString());
+  }
+
+  @Test
+  void dryRunValidatesAndSendsNothing() throws Exception {
+    Cli.Result r = cli().stdin(line("a", "1") + "\n" + line("b", "2") + "\n").run("publish", "--spec", spec, "--dry-run", "--ndjson", "-");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("POST " + spec + "/publish/\n"), r.out());
+    assertTrue(r.err().contains("2 items from stdin are valid; nothing was sent"), r.err());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void jsonSummary() throws Exception {
+    server.enqueue(ok());
+    Cli.Result r = cli().stdin(line("a", "1") + "\n" + line("b", "2") + "\n").run("publish", "--spec", spec, "--json", "--ndjson", "-");
+    assertEquals(0, r.code(), r.toString());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(2, j.get("items").asInt());
+    assertEquals(1, j.get("requests").asInt());
+    assertEquals("PUBLISHED", j.get("endpoints").get(0).get("outcome").asText());
+  }
+}
