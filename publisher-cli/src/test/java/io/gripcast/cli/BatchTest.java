@@ -28,6 +28,15 @@ class BatchTest extends MockServerTest {
     return "{\"channel\":\"" + channel + "\",\"formats\":{\"ws-message\":{\"content\":\"" + content + "\"}}}";
   }
 
+  /** {@code n} NDJSON lines for channel c, line i with content {@code item-<i>-} and 40 x's. */
+  static String numberedLines(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
+    }
+    return sb.toString();
+  }
+
   List<JsonNode> allItems() throws Exception {
     List<JsonNode> items = new ArrayList<>();
     int n = server.getRequestCount();
@@ -65,11 +74,7 @@ class BatchTest extends MockServerTest {
 
   @Test
   void splitsUnderTheBodyLimit() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 50; i++) {
-      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
-    }
-    Files.writeString(dir.resolve("big.ndjson"), sb);
+    Files.writeString(dir.resolve("big.ndjson"), numberedLines(50));
     for (int i = 0; i < 50; i++) {
       server.enqueue(published());
     }
@@ -114,11 +119,7 @@ class BatchTest extends MockServerTest {
 
   @Test
   void failureMidwayReportsWhatWasPublished() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 20; i++) {
-      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
-    }
-    Files.writeString(dir.resolve("f.ndjson"), sb);
+    Files.writeString(dir.resolve("f.ndjson"), numberedLines(20));
     server.enqueue(published());
     server.enqueue(new MockResponse.Builder().code(400).body("Invalid format: x\n").build());
     Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--max-body-bytes", "500", "--ndjson", "f.ndjson");
