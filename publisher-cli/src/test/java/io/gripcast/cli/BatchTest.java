@@ -8,47 +8,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gripcast publish --ndjson}: batching, counts, and bad lines named by number. */
-class BatchTest {
+class BatchTest extends MockServerTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  MockWebServer server;
-  String spec;
-
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = new MockWebServer();
-    server.start();
-    spec = "http://127.0.0.1:" + server.getPort();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   static String line(String channel, String content) {
     return "{\"channel\":\"" + channel + "\",\"formats\":{\"ws-message\":{\"content\":\"" + content + "\"}}}";
   }
 
-  static MockResponse ok() {
-    return new MockResponse.Builder().code(200).body("Published\n").build();
+  /** {@code n} NDJSON lines for channel c, line i with content {@code item-<i>-} and 40 x's. */
+  static String numberedLines(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
+    }
+    return sb.toString();
   }
 
   List<JsonNode> allItems() throws Exception {
@@ -66,7 +52,7 @@ class BatchTest {
   void publishesEveryLineInOrderAndPrintsCounts() throws Exception {
     Files.writeString(dir.resolve("items.ndjson"),
         line("a", "1") + "\n\n" + line("b", "2") + "\n" + line("a", "3") + "\n");
-    server.enqueue(ok());
+    server.enqueue(published());
     Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--ndjson", "items.ndjson");
     assertEquals(0, r.code(), r.toString());
     assertEquals("Published 3 items from items.ndjson in 1 request\n", r.out());
@@ -79,7 +65,7 @@ class BatchTest {
 
   @Test
   void readsStdin() throws Exception {
-    server.enqueue(ok());
+    server.enqueue(published());
     Cli.Result r = cli().stdin(line("a", "x") + "\n" + line("a", "y")).run("publish", "--spec", spec, "--ndjson", "-");
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().startsWith("Published 2 items from stdin"), r.out());
@@ -88,13 +74,9 @@ class BatchTest {
 
   @Test
   void splitsUnderTheBodyLimit() throws Exception {
-    StringBuilder sb = new StringBuilder();
+    Files.writeString(dir.resolve("big.ndjson"), numberedLines(50));
     for (int i = 0; i < 50; i++) {
-      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
-    }
-    Files.writeString(dir.resolve("big.ndjson"), sb);
-    for (int i = 0; i < 50; i++) {
-      server.enqueue(ok());
+      server.enqueue(published());
     }
     Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--max-body-bytes", "1000", "--ndjson", "big.ndjson");
     assertEquals(0, r.code(), r.toString());
@@ -137,12 +119,8 @@ class BatchTest {
 
   @Test
   void failureMidwayReportsWhatWasPublished() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 20; i++) {
-      sb.append(line("c", "item-" + i + "-" + "x".repeat(40))).append('\n');
-    }
-    Files.writeString(dir.resolve("f.ndjson"), sb);
-    server.enqueue(ok());
+    Files.writeString(dir.resolve("f.ndjson"), numberedLines(20));
+    server.enqueue(published());
     server.enqueue(new MockResponse.Builder().code(400).body("Invalid format: x\n").build());
     Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--max-body-bytes", "500", "--ndjson", "f.ndjson");
     assertEquals(76, r.code(), r.toString());
@@ -174,7 +152,7 @@ class BatchTest {
 
   @Test
   void jsonSummary() throws Exception {
-    server.enqueue(ok());
+    server.enqueue(published());
     Cli.Result r = cli().stdin(line("a", "1") + "\n" + line("b", "2") + "\n").run("publish", "--spec", spec, "--json", "--ndjson", "-");
     assertEquals(0, r.code(), r.toString());
     JsonNode j = JSON.readTree(r.out());

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,23 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged launcher as a process: the exit-code table end to end, one-line errors on stderr,
  * the fat jar, completion, and the class-data-sharing archive really being used.
  */
-class LauncherIT {
+class LauncherIT extends MockServerTest {
 
   @TempDir Path dir;
-  MockWebServer server;
-  String spec;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = new MockWebServer();
-    server.start();
-    spec = "http://127.0.0.1:" + server.getPort();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   static void assertOneLine(Launcher.Run r, String contains) {
     String[] lines = r.err().strip().split("\n");
@@ -49,7 +31,7 @@ class LauncherIT {
 
   @Test
   void publishesAndPrintsPublished() throws Exception {
-    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(published());
     Launcher.Run r = Launcher.gripcast(Map.of(), dir, "publish", "--spec", spec, "test", "hello");
     assertEquals(0, r.code(), r.toString());
     assertEquals("Published\n", r.out());
@@ -66,10 +48,7 @@ class LauncherIT {
 
   @Test
   void closedPortExits69() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = closedPort();
     Launcher.Run r = Launcher.gripcast(Map.of(), dir, "publish", "--retries", "1", "--spec", "http://127.0.0.1:" + port, "t", "x");
     assertEquals(69, r.code(), r.toString());
     assertOneLine(r, "cannot reach http://127.0.0.1:" + port + "/publish/");
@@ -111,7 +90,7 @@ class LauncherIT {
 
   @Test
   void stdinContentThroughTheLauncher() throws Exception {
-    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(published());
     Launcher.Run r = Launcher.run(Map.of(), dir,
         List.of(Launcher.gripcast().toString(), "publish", "--spec", spec, "t", "-"), "piped\n".getBytes());
     assertEquals(0, r.code(), r.toString());

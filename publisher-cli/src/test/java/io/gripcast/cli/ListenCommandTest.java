@@ -5,53 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import okio.ByteString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code gripcast listen} against MockWebServer playing the proxy's client side. (What a real
  * Pushpin delivers is checked by the process-level tests.)
  */
-class ListenCommandTest {
-
-  MockWebServer server;
-  String http;
-  String ws;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = new MockWebServer();
-    server.start();
-    http = "http://127.0.0.1:" + server.getPort();
-    ws = "ws://127.0.0.1:" + server.getPort();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
-  static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
+class ListenCommandTest extends MockServerTest {
 
   // ------------------------------------------------------------------------------ HTTP
 
   @Test
   void printsAStreamAsItArrivesUntilTheServerEndsIt() {
     server.enqueue(new MockResponse.Builder().chunkedBody("stream open\nhello\nwörld\n", 5).build());
-    Cli.Result r = cli().run("listen", http + "/stream");
+    Cli.Result r = cli().run("listen", url("/stream"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("stream open\nhello\nwörld\n", r.out());
   }
@@ -59,7 +32,7 @@ class ListenCommandTest {
   @Test
   void countStopsAfterNLines() {
     server.enqueue(new MockResponse.Builder().chunkedBody("one\ntwo\nthree\n", 3).build());
-    Cli.Result r = cli().run("listen", "--count", "2", http + "/stream");
+    Cli.Result r = cli().run("listen", "--count", "2", url("/stream"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("one\ntwo\n", r.out());
   }
@@ -68,7 +41,7 @@ class ListenCommandTest {
   void countCountsEventsOfAnEventStream() {
     server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
         .chunkedBody("data: a\n\ndata: b\nid: 2\n\ndata: c\n\n", 4).build());
-    Cli.Result r = cli().run("listen", "-n", "2", http + "/sse");
+    Cli.Result r = cli().run("listen", "-n", "2", url("/sse"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("data: a\n\ndata: b\nid: 2\n\n", r.out());
   }
@@ -77,7 +50,7 @@ class ListenCommandTest {
   void printsALongPollResponseWholeWithIncludeShowingStatusAndHeaders() {
     server.enqueue(new MockResponse.Builder().code(201).status("HTTP/1.1 201 Made")
         .addHeader("X-Test", "yes").body("{\"msg\":\"hi\"}\n").build());
-    Cli.Result r = cli().run("listen", "-i", http + "/response");
+    Cli.Result r = cli().run("listen", "-i", url("/response"));
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().startsWith("HTTP/1.1 201 Made\n"), r.out());
     assertTrue(r.out().contains("\nX-Test: yes\n"), r.out());
@@ -87,7 +60,7 @@ class ListenCommandTest {
   @Test
   void sendsRequestHeaders() throws Exception {
     server.enqueue(new MockResponse.Builder().body("ok\n").build());
-    Cli.Result r = cli().run("listen", "-H", "Authorization: Bearer t", http + "/x");
+    Cli.Result r = cli().run("listen", "-H", "Authorization: Bearer t", url("/x"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("Bearer t", server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"));
   }
@@ -96,7 +69,7 @@ class ListenCommandTest {
   void timeoutEndsAQuietStream() {
     server.enqueue(new MockResponse.Builder().body("first\n" + "x".repeat(100))
         .throttleBody(6, 10, TimeUnit.SECONDS).build());
-    Cli.Result r = cli().run("listen", "--timeout", "500ms", http + "/stream");
+    Cli.Result r = cli().run("listen", "--timeout", "500ms", url("/stream"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("first\n", r.out());
   }
@@ -105,7 +78,7 @@ class ListenCommandTest {
   void timeoutBeforeCountExits75() {
     server.enqueue(new MockResponse.Builder().body("first\n" + "x".repeat(100))
         .throttleBody(6, 10, TimeUnit.SECONDS).build());
-    Cli.Result r = cli().run("listen", "--timeout", "300ms", "--count", "3", http + "/stream");
+    Cli.Result r = cli().run("listen", "--timeout", "300ms", "--count", "3", url("/stream"));
     assertEquals(75, r.code(), r.toString());
     assertTrue(r.err().contains("1 of 3 messages"), r.err());
   }
@@ -113,11 +86,11 @@ class ListenCommandTest {
   @Test
   void errorStatusesMapToExitCodes() {
     server.enqueue(new MockResponse.Builder().code(404).body("Not Found\n").build());
-    assertEquals(76, cli().run("listen", http + "/nope").code());
+    assertEquals(76, cli().run("listen", url("/nope")).code());
     server.enqueue(new MockResponse.Builder().code(403).body("no\n").build());
-    assertEquals(77, cli().run("listen", http + "/nope").code());
+    assertEquals(77, cli().run("listen", url("/nope")).code());
     server.enqueue(new MockResponse.Builder().code(502).body("bad gateway\n").build());
-    assertEquals(69, cli().run("listen", http + "/nope").code());
+    assertEquals(69, cli().run("listen", url("/nope")).code());
   }
 
   @Test
@@ -156,7 +129,7 @@ class ListenCommandTest {
         webSocket.close(4001, "bye");
       }
     }).build());
-    Cli.Result r = cli().run("listen", ws + "/ws");
+    Cli.Result r = cli().run("listen", wsUrl("/ws"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("hello ws\n[binary, 4 bytes, hex] 000102ff\n", r.out());
     assertTrue(r.err().contains("closed by the server: 4001 bye"), r.err());
@@ -171,7 +144,7 @@ class ListenCommandTest {
         webSocket.close(1000, null);
       }
     }).build());
-    Cli.Result r = cli().run("listen", "--binary-format", "base64", ws + "/ws");
+    Cli.Result r = cli().run("listen", "--binary-format", "base64", wsUrl("/ws"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("[binary, 4 bytes, base64] AAECAw==\n", r.out());
   }
@@ -186,7 +159,7 @@ class ListenCommandTest {
         }
       }
     }).build());
-    Cli.Result r = cli().run("listen", "-n", "3", ws + "/ws");
+    Cli.Result r = cli().run("listen", "-n", "3", wsUrl("/ws"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("m1\nm2\nm3\n", r.out());
   }
@@ -199,18 +172,18 @@ class ListenCommandTest {
         webSocket.send("only one");
       }
     }).build());
-    Cli.Result r = cli().run("listen", "--timeout", "400ms", ws + "/ws");
+    Cli.Result r = cli().run("listen", "--timeout", "400ms", wsUrl("/ws"));
     assertEquals(0, r.code(), r.toString());
     assertEquals("only one\n", r.out());
     server.enqueue(new MockResponse.Builder().webSocketUpgrade(new Acking() {}).build());
-    Cli.Result r2 = cli().run("listen", "--timeout", "300ms", "-n", "1", ws + "/ws");
+    Cli.Result r2 = cli().run("listen", "--timeout", "300ms", "-n", "1", wsUrl("/ws"));
     assertEquals(75, r2.code(), r2.toString());
   }
 
   @Test
   void refusedUpgradeIsARejection() {
     server.enqueue(new MockResponse.Builder().code(404).body("Not Found\n").build());
-    Cli.Result r = cli().run("listen", ws + "/nope");
+    Cli.Result r = cli().run("listen", wsUrl("/nope"));
     assertEquals(76, r.code(), r.toString());
     assertTrue(r.err().contains("answered 404"), r.err());
     assertEquals(1, r.errLines().length, r.toString());

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,33 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code gripcast publish} in-process against MockWebServer: what goes on the wire, and how every
  * kind of failure becomes one stderr line and its exit code.
  */
-class PublishCommandTest {
+class PublishCommandTest extends MockServerTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  MockWebServer server;
-  String spec;
-
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws IOException {
-    server = new MockWebServer();
-    server.start();
-    spec = "http://127.0.0.1:" + server.getPort();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   static MockResponse status(int code, String body) {
     return new MockResponse.Builder().code(code).body(body).build();
-  }
-
-  static MockResponse published() {
-    return status(200, "Published\n");
   }
 
   RecordedRequest take() throws InterruptedException {
@@ -436,10 +414,7 @@ class PublishCommandTest {
 
   @Test
   void closedPortExits69() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = closedPort();
     Cli.Result r = cli().run("publish", "--spec", "http://127.0.0.1:" + port, "--retries", "1", "test", "hi");
     assertEquals(69, r.code(), r.toString());
     assertOneLineError(r);
@@ -449,10 +424,7 @@ class PublishCommandTest {
 
   @Test
   void verboseAddsTheStackTrace() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = closedPort();
     Cli.Result r = cli().run("publish", "-v", "--spec", "http://127.0.0.1:" + port, "--retries", "0", "test", "hi");
     assertEquals(69, r.code(), r.toString());
     assertTrue(r.err().contains("\tat "), r.toString());

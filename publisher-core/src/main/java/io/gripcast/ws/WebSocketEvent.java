@@ -105,6 +105,14 @@ public sealed interface WebSocketEvent
     }
   }
 
+  // BINARY, PING and PONG repeat the same byte[] value code on purpose. They stay records (the
+  // types, canonical constructors and, for callers on newer Java, record patterns are API), a
+  // record compares arrays by reference, and equals/hashCode/toString cannot come from an
+  // interface, so each record needs its own overrides; each is already one JDK call, and a helper
+  // would only rename them. Content.Binary and auth.Secret hold bytes too but share nothing with
+  // these: item depends on the JDK only, only the facade may call internal, and Secret compares in
+  // constant time and prints as ***.
+
   /** {@code BINARY}: a binary message; any bytes. */
   record Binary(byte[] bytes) implements WebSocketEvent {
     public Binary {

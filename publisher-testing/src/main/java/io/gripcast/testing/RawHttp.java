@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,52 @@ final class RawHttp {
       }
       return new Response(head.status(), head.reason(), head.headers(), content.toByteArray());
     }
+  }
+
+  /** A connection whose GET was sent and whose response head was read; the body is left unread. */
+  record Opened(Socket socket, InputStream in, OutputStream out, Head head) {}
+
+  /** Checks a response head before the connection is handed out. */
+  interface HeadCheck {
+    void check(Head head) throws IOException;
+  }
+
+  /**
+   * Connects to {@code uri}'s host and port (80 if none), sends a {@code GET} of its path and query
+   * without a body (so without {@code Content-Length}), and reads the response head; connecting and
+   * the head are each bounded by {@code timeout}, after which the socket has no read timeout, for
+   * a body that is held open. The socket is closed if any step, {@code check} included, fails.
+   */
+  static Opened openGet(URI uri, Map<String, String> headers, Duration timeout, HeadCheck check)
+      throws IOException {
+    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    int millis = (int) Math.max(1, timeout.toMillis());
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(uri.getHost(), port), millis);
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      out.write(requestHead("GET", target, uri.getHost() + ":" + port, headers, null));
+      out.flush();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      Head head = readHead(in);
+      check.check(head);
+      socket.setSoTimeout(0);
+      return new Opened(socket, in, out, head);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /** Reads the rest of a connection in a daemon thread named {@code <name>-<local port>}. */
+  static void readInBackground(Socket socket, String name, Runnable reader) {
+    Thread t = new Thread(reader, name + "-" + socket.getLocalPort());
+    t.setDaemon(true);
+    t.start();
   }
 
   static byte[] requestHead(String method, String target, String host, Map<String, String> headers,

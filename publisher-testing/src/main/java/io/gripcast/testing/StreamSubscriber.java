@@ -1,11 +1,9 @@
 package io.gripcast.testing;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -73,30 +71,10 @@ public final class StreamSubscriber implements AutoCloseable {
     if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException("StreamSubscriber needs an http://host:port/... URI, got " + uri);
     }
-    int port = uri.getPort() < 0 ? 80 : uri.getPort();
-    String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    int millis = (int) Math.max(1, timeout.toMillis());
-    Socket socket = new Socket();
-    try {
-      socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(uri.getHost(), port), millis);
-      socket.setSoTimeout(millis);
-      OutputStream out = socket.getOutputStream();
-      out.write(RawHttp.requestHead("GET", target, uri.getHost() + ":" + port, headers, null));
-      out.flush();
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      RawHttp.Head head = RawHttp.readHead(in);
-      socket.setSoTimeout(0);
-      StreamSubscriber sub = new StreamSubscriber(socket, head);
-      Thread reader = new Thread(() -> sub.readBody(in), "gripcast-stream-subscriber-" + socket.getLocalPort());
-      reader.setDaemon(true);
-      reader.start();
-      return sub;
-    } catch (IOException | RuntimeException e) {
-      socket.close();
-      throw e;
-    }
+    RawHttp.Opened c = RawHttp.openGet(uri, headers, timeout, head -> { });
+    StreamSubscriber sub = new StreamSubscriber(c.socket(), c.head());
+    RawHttp.readInBackground(c.socket(), "gripcast-stream-subscriber", () -> sub.readBody(c.in()));
+    return sub;
   }
 
   private void readBody(InputStream in) {

@@ -1,12 +1,10 @@
 package io.gripcast.testing;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -79,9 +77,9 @@ public final class WebSocketSubscriber implements AutoCloseable {
   private IOException failure;
   private boolean closeSent;
 
-  private WebSocketSubscriber(Socket socket) throws IOException {
+  private WebSocketSubscriber(Socket socket, OutputStream out) {
     this.socket = socket;
-    this.out = socket.getOutputStream();
+    this.out = out;
   }
 
   /** Connects to a {@code ws://} URI; the handshake must complete within 10 s. */
@@ -101,9 +99,6 @@ public final class WebSocketSubscriber implements AutoCloseable {
     if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException("WebSocketSubscriber needs a ws://host:port/... URI, got " + uri);
     }
-    int port = uri.getPort() < 0 ? 80 : uri.getPort();
-    String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     String key = Base64.getEncoder().encodeToString(nonce);
@@ -113,16 +108,8 @@ public final class WebSocketSubscriber implements AutoCloseable {
     all.put("Sec-WebSocket-Key", key);
     all.put("Sec-WebSocket-Version", "13");
     all.putAll(headers);
-    int millis = (int) Math.max(1, timeout.toMillis());
-    Socket socket = new Socket();
-    try {
-      socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(uri.getHost(), port), millis);
-      socket.setSoTimeout(millis);
-      // no Content-Length: a GET upgrade has no body (see the class comment for why it matters)
-      socket.getOutputStream().write(RawHttp.requestHead("GET", target, uri.getHost() + ":" + port, all, null));
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      RawHttp.Head head = RawHttp.readHead(in);
+    // no Content-Length: a GET upgrade has no body (see the class comment for why it matters)
+    RawHttp.Opened c = RawHttp.openGet(uri, all, timeout, head -> {
       if (head.status() != 101) {
         throw new IOException("WebSocket handshake to " + uri + " answered " + head.status() + " " + head.reason());
       }
@@ -131,16 +118,10 @@ public final class WebSocketSubscriber implements AutoCloseable {
         throw new IOException("WebSocket handshake to " + uri + ": Sec-WebSocket-Accept is "
             + head.header("sec-websocket-accept") + ", expected " + expected);
       }
-      socket.setSoTimeout(0);
-      WebSocketSubscriber ws = new WebSocketSubscriber(socket);
-      Thread reader = new Thread(() -> ws.read(in), "gripcast-websocket-subscriber-" + socket.getLocalPort());
-      reader.setDaemon(true);
-      reader.start();
-      return ws;
-    } catch (IOException | RuntimeException e) {
-      socket.close();
-      throw e;
-    }
+    });
+    WebSocketSubscriber ws = new WebSocketSubscriber(c.socket(), c.out());
+    RawHttp.readInBackground(c.socket(), "gripcast-websocket-subscriber", () -> ws.read(c.in()));
+    return ws;
   }
 
   private static String accept(String key) {
