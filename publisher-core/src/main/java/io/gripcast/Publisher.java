@@ -6,9 +6,12 @@ import io.gripcast.internal.Args;
 import io.gripcast.internal.Batches;
 import io.gripcast.internal.EndpointClient;
 import io.gripcast.internal.IdGenerator;
+import io.gripcast.internal.NioTransport;
+import io.gripcast.internal.OkHttpTransport;
 import io.gripcast.internal.PublishCall;
 import io.gripcast.internal.Target;
 import io.gripcast.internal.Threads;
+import io.gripcast.internal.Transport;
 import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
 import java.time.Duration;
@@ -26,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.ConnectionPool;
-import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
@@ -44,9 +46,12 @@ import okhttp3.OkHttpClient;
  * }
  * }</pre>
  *
- * <p>Threads: the publisher owns the HTTP dispatcher threads and the retry scheduler it creates
- * (daemon threads, started lazily) and stops them on {@link #close()}. When you pass your own
- * {@link OkHttpClient}, its dispatcher and connection pool stay yours.
+ * <p>Threads: the publisher owns the threads it creates (daemon threads, started lazily) and stops
+ * them on {@link #close()}: for plain {@code http://} endpoints one I/O thread
+ * ({@code gripcast-nio}) that sends every request, for {@code https://} endpoints OkHttp's
+ * dispatcher, in both cases a pool ({@code gripcast-http}) where publishes complete, and the retry
+ * scheduler. When you pass your own {@link OkHttpClient}, every endpoint goes through it, and its
+ * dispatcher and connection pool stay yours.
  */
 public final class Publisher implements AutoCloseable {
 
@@ -56,7 +61,8 @@ public final class Publisher implements AutoCloseable {
   private final boolean idempotentIds;
   private final PublishListener listener;
   private final Duration closeTimeout;
-  private final OkHttpClient http;
+  private final OkHttpClient http; // null when no endpoint needs OkHttp
+  private final NioTransport nio; // null when the caller passed an OkHttpClient
   private final ExecutorService ownedDispatcherExecutor; // null when the caller's client is used
   private final Threads.LazyScheduler scheduler = new Threads.LazyScheduler("gripcast-retry");
   private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
@@ -71,43 +77,56 @@ public final class Publisher implements AutoCloseable {
     this.idempotentIds = b.idempotentIds;
     this.listener = b.listener;
     this.closeTimeout = b.closeTimeout;
-    OkHttpClient.Builder hb;
+    // Which transport: plain http endpoints go through the selector-based NioTransport (no thread
+    // per call: Pushpin closes every connection, so a publish is a connect, a write and a read),
+    // unless the caller passed their own OkHttpClient, which then carries every endpoint. https
+    // endpoints always go through OkHttp (TLS).
+    boolean useNio = b.okHttpClient == null;
+    boolean needOkHttp = !useNio || b.endpoints.stream().anyMatch(e -> "https".equalsIgnoreCase(e.publishUri().getScheme()));
     if (b.okHttpClient != null) {
-      hb = b.okHttpClient.newBuilder();
       ownedDispatcherExecutor = null;
     } else {
+      // completions of both transports run here: never on the selector thread, never on a caller's
       ownedDispatcherExecutor = Threads.cachedDaemonPool("gripcast-http");
-      Dispatcher dispatcher = new Dispatcher(ownedDispatcherExecutor);
-      // Pushpin closes the connection after every publish, so every endpoint may hold many calls at once
-      dispatcher.setMaxRequests(256);
-      dispatcher.setMaxRequestsPerHost(64);
-      hb = new OkHttpClient.Builder().dispatcher(dispatcher).connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
-      if (b.endpoints.stream().noneMatch(e -> "https".equalsIgnoreCase(e.publishUri().getScheme()))) {
-        // Only http:// endpoints, and redirects are not followed, so TLS is never used. Saying so
-        // keeps OkHttp from building its TLS socket factory up front (reading the JDK trust store
-        // and initialising JSSE): about 40 % of a cold start's time to the first publish.
-        hb.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
-      }
     }
-    this.http = hb
-        .connectTimeout(b.connectTimeout)
-        .readTimeout(b.readTimeout)
-        .writeTimeout(b.writeTimeout)
-        .callTimeout(b.callTimeout)
-        // a redirected POST would turn into a GET: report redirects instead of following them
-        .followRedirects(false)
-        .followSslRedirects(false)
-        // retries are ours, with the same item ids, so OkHttp must not resend on its own
-        .retryOnConnectionFailure(false)
-        // Happy-eyeballs connects race addresses on OkHttp's task threads: one extra thread handoff
-        // per connection, and Pushpin closes every connection. A GRIP endpoint is one host; connect
-        // to its addresses in turn, as OkHttp 4 did.
-        .fastFallback(false)
-        .build();
+    if (needOkHttp) {
+      OkHttpClient.Builder hb;
+      if (b.okHttpClient != null) {
+        hb = b.okHttpClient.newBuilder();
+      } else {
+        Dispatcher dispatcher = new Dispatcher(ownedDispatcherExecutor);
+        // Pushpin closes the connection after every publish, so every endpoint may hold many calls at once
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(64);
+        hb = new OkHttpClient.Builder().dispatcher(dispatcher).connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
+      }
+      this.http = hb
+          .connectTimeout(b.connectTimeout)
+          .readTimeout(b.readTimeout)
+          .writeTimeout(b.writeTimeout)
+          .callTimeout(b.callTimeout)
+          // a redirected POST would turn into a GET: report redirects instead of following them
+          .followRedirects(false)
+          .followSslRedirects(false)
+          // retries are ours, with the same item ids, so OkHttp must not resend on its own
+          .retryOnConnectionFailure(false)
+          // Happy-eyeballs connects race addresses on OkHttp's task threads: one extra thread handoff
+          // per connection, and Pushpin closes every connection. A GRIP endpoint is one host; connect
+          // to its addresses in turn, as OkHttp 4 did.
+          .fastFallback(false)
+          .build();
+    } else {
+      // Only http:// endpoints and no client of the caller's: OkHttp is not built at all (its TLS
+      // setup alone was about 40 % of a cold start's time to the first publish).
+      this.http = null;
+    }
+    Transport okHttp = http == null ? null : new OkHttpTransport(http);
+    this.nio = useNio ? new NioTransport(b.connectTimeout, b.readTimeout, b.writeTimeout, b.callTimeout, ownedDispatcherExecutor) : null;
     List<EndpointClient> cs = new ArrayList<>();
     for (Endpoint e : b.endpoints) {
       Target t = Endpoints.target(e, b.tokenTtl);
-      cs.add(new EndpointClient(t, http, b.retryPolicy, scheduler::get, listener, () -> closed));
+      Transport transport = nio != null && NioTransport.supports(t.publishUrl()) ? nio : okHttp;
+      cs.add(new EndpointClient(t, transport, b.retryPolicy, scheduler::get, listener, () -> closed));
     }
     this.clients = List.copyOf(cs);
   }
@@ -278,10 +297,15 @@ public final class Publisher implements AutoCloseable {
       }
     }
     scheduler.shutdown();
+    if (nio != null) {
+      nio.shutdown(); // before the executor: the attempts it ends complete there
+    }
     if (ownedDispatcherExecutor != null) {
-      http.dispatcher().cancelAll();
+      if (http != null) {
+        http.dispatcher().cancelAll();
+        http.connectionPool().evictAll();
+      }
       ownedDispatcherExecutor.shutdown();
-      http.connectionPool().evictAll();
     }
   }
 

@@ -12,7 +12,6 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,29 +26,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSink;
-import okio.BufferedSource;
 
 /**
  * Publishes batches to one endpoint: one POST per batch, in order, each retried under the
- * endpoint's own resilience4j {@link Retry}. Nothing here blocks a thread: attempts run on OkHttp's
- * dispatcher and waits between them are scheduled on the retry scheduler.
+ * endpoint's own resilience4j {@link Retry}. Nothing here blocks a thread: attempts run on the
+ * {@link Transport} and waits between them are scheduled on the retry scheduler.
  */
 public final class EndpointClient {
 
-  private static final MediaType JSON = MediaType.get("application/json");
-  private static final int EXCERPT_BYTES = 512;
-
   private final Target target;
-  private final OkHttpClient http;
+  private final Transport transport;
   private final RetryPolicy policy;
   private final Retry retry;
   private final Supplier<ScheduledExecutorService> scheduler;
@@ -58,13 +44,13 @@ public final class EndpointClient {
 
   public EndpointClient(
       Target target,
-      OkHttpClient http,
+      Transport transport,
       RetryPolicy policy,
       Supplier<ScheduledExecutorService> scheduler,
       PublishListener listener,
       BooleanSupplier closed) {
     this.target = target;
-    this.http = http;
+    this.transport = transport;
     this.policy = policy;
     this.scheduler = scheduler;
     this.listener = listener;
@@ -228,50 +214,24 @@ public final class EndpointClient {
     }
     attempts.count++;
     attempts.progress.attempts++;
-    Request.Builder rb = new Request.Builder().url(target.publishUrl()).post(new BatchBody(batch));
     String auth = target.authorization() == null ? null : target.authorization().get();
-    if (auth != null) {
-      rb.header("Authorization", auth);
-    }
-    rb.header("Accept", "text/plain");
-    Call httpCall = http.newCall(rb.build());
+    Transport.Exchange exchange = transport.newExchange(target.publishUrl(), auth, batch);
     safely(() -> listener.onAttempt(new PublishListener.Attempt(target.display(), attempts.count, batch.items(), batch.bodyBytes())));
-    if (!call.track(httpCall)) {
+    if (!call.track(exchange)) {
       f.completeExceptionally(new AttemptFailure(attempts, new CancellationException("publish cancelled")));
       return f;
     }
-    httpCall.enqueue(new Callback() {
-      @Override
-      public void onFailure(Call c, IOException e) {
-        call.untrack(c);
+    exchange.start().whenComplete((response, e) -> {
+      call.untrack(exchange);
+      if (e != null) {
         Throwable cause = call.isCancelled() ? new CancellationException("publish cancelled") : e;
         f.completeExceptionally(new AttemptFailure(attempts, cause));
+        return;
       }
-
-      @Override
-      public void onResponse(Call c, Response response) {
-        call.untrack(c);
-        attempts.progress.lastStatus = response.code();
-        try (response) {
-          f.complete(new AttemptResult(attempts, response.code(), response.header("Retry-After"), excerpt(response.body())));
-        } catch (IOException e) {
-          // the status arrived, so the proxy did answer; an unreadable body still leaves the status
-          f.complete(new AttemptResult(attempts, response.code(), response.header("Retry-After"), ""));
-        }
-      }
+      attempts.progress.lastStatus = response.status();
+      f.complete(new AttemptResult(attempts, response.status(), response.retryAfter(), response.excerpt()));
     });
     return f;
-  }
-
-  private static String excerpt(ResponseBody body) throws IOException {
-    if (body == null) {
-      return "";
-    }
-    BufferedSource source = body.source();
-    source.request(EXCERPT_BYTES + 1);
-    long n = Math.min(EXCERPT_BYTES, source.getBuffer().size());
-    String text = source.getBuffer().readString(n, StandardCharsets.UTF_8).strip();
-    return source.getBuffer().size() > 0 || !source.exhausted() ? text + "..." : text;
   }
 
   private static void safely(Runnable r) {
@@ -279,32 +239,6 @@ public final class EndpointClient {
       r.run();
     } catch (RuntimeException ignored) {
       // a broken listener must not break publishing
-    }
-  }
-
-  /** The request body: the envelope around a slice of the shared buffer, with a fixed length (Pushpin answers 411 to chunked bodies). */
-  private static final class BatchBody extends RequestBody {
-    private final Batches.Batch batch;
-
-    BatchBody(Batches.Batch batch) {
-      this.batch = batch;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return JSON;
-    }
-
-    @Override
-    public long contentLength() {
-      return batch.bodyBytes();
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      sink.write(WireJson.ENVELOPE_START);
-      sink.write(batch.buffer(), batch.offset(), batch.length());
-      sink.write(WireJson.ENVELOPE_END);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.gripcast.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.Call;
 
 /**
  * The cancellation handle shared by every attempt of one publish call, across endpoints: cancelling
@@ -9,7 +8,7 @@ import okhttp3.Call;
  */
 public final class PublishCall {
   private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final java.util.Set<Call> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<Transport.Exchange> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public boolean isCancelled() {
     return cancelled.get();
@@ -17,14 +16,14 @@ public final class PublishCall {
 
   public void cancel() {
     if (cancelled.compareAndSet(false, true)) {
-      for (Call c : inFlight) {
+      for (Transport.Exchange c : inFlight) {
         c.cancel();
       }
     }
   }
 
   /** Registers a call; returns false (and cancels it) when the publish was already cancelled. */
-  boolean track(Call call) {
+  boolean track(Transport.Exchange call) {
     inFlight.add(call);
     if (cancelled.get()) {
       call.cancel();
@@ -34,7 +33,7 @@ public final class PublishCall {
     return true;
   }
 
-  void untrack(Call call) {
+  void untrack(Transport.Exchange call) {
     inFlight.remove(call);
   }
 }

@@ -1,0 +1,493 @@
+package io.gripcast.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.HttpUrl;
+
+/**
+ * Plain-http attempts on one selector thread, the way wrk drives a server: no thread per call.
+ *
+ * <p>Why: Pushpin closes the connection after every publish response, so every attempt is a new
+ * connection. OkHttp runs each call on a dispatcher thread and hands the connection between
+ * threads, about four context switches per request; at one item per POST that alone held the
+ * publisher to two thirds of wrk's rate (docs/performance.md).
+ *
+ * <p>Threads: the selector thread ({@code gripcast-nio}, daemon) starts with the first attempt and
+ * does all socket work: connect, the one gathering write of head and body, reads, parsing,
+ * timeouts. It never runs user code: each finished attempt's future is completed on the
+ * {@code callbacks} executor (the publisher's cached daemon pool), because what depends on that
+ * future is the retry, the next batch, the listener and the caller's own stages, any of which may
+ * block. Host names that are not IP literals (or {@code localhost}) are resolved on that executor
+ * too, never on the selector thread.
+ *
+ * <p>Each request is {@code Connection: close} with a fixed Content-Length; responses are read to
+ * their end (Content-Length, chunked or end of connection) but only the first 512 body bytes are
+ * kept, and the connection is closed as soon as the response is complete.
+ */
+public final class NioTransport implements Transport {
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final long connectTimeoutNanos;
+  private final long readTimeoutNanos;
+  private final long writeTimeoutNanos;
+  private final long callTimeoutNanos;
+  private final Executor callbacks;
+  private final String userAgent;
+
+  private final Queue<Runnable> ops = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean selecting = new AtomicBoolean();
+  private volatile boolean closed;
+  private Selector selector; // guarded by this until started, then read by the selector thread
+  private Thread thread;
+
+  // the selector thread's own state
+  private final List<Exchange> active = new ArrayList<>();
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+
+  public NioTransport(Duration connectTimeout, Duration readTimeout, Duration writeTimeout, Duration callTimeout,
+      Executor callbacks) {
+    this.connectTimeoutNanos = connectTimeout.toNanos();
+    this.readTimeoutNanos = readTimeout.toNanos();
+    this.writeTimeoutNanos = writeTimeout.toNanos();
+    this.callTimeoutNanos = callTimeout.toNanos();
+    this.callbacks = callbacks;
+    String v = NioTransport.class.getPackage() == null ? null : NioTransport.class.getPackage().getImplementationVersion();
+    this.userAgent = "gripcast/" + (v == null ? "dev" : v);
+  }
+
+  /** True for the endpoints this transport serves: plain http. */
+  public static boolean supports(HttpUrl url) {
+    return !url.isHttps();
+  }
+
+  @Override
+  public Transport.Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
+    if (url.isHttps()) {
+      throw new IllegalArgumentException("NioTransport is for http:// endpoints only");
+    }
+    return new Exchange(url, head(url, authorization, batch.bodyBytes()), batch);
+  }
+
+  byte[] head(HttpUrl url, String authorization, int contentLength) {
+    String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
+    String query = url.encodedQuery();
+    StringBuilder b = new StringBuilder(256)
+        .append("POST ").append(url.encodedPath()).append(query == null ? "" : "?" + query).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(host).append(':').append(url.port()).append("\r\n")
+        .append("User-Agent: ").append(userAgent).append("\r\n")
+        .append("Content-Type: application/json\r\n")
+        .append("Content-Length: ").append(contentLength).append("\r\n")
+        .append("Accept: text/plain\r\n");
+    if (authorization != null) {
+      for (int i = 0; i < authorization.length(); i++) {
+        char c = authorization.charAt(i);
+        if (c == '\r' || c == '\n' || c > 0xff) {
+          // never echo the value: it is a secret
+          throw new IllegalArgumentException("the Authorization header value has a line break or a non-Latin-1 character");
+        }
+      }
+      b.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    b.append("Connection: close\r\n\r\n");
+    return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Fails what is in flight with an IOException and stops the selector thread; waits briefly for it
+   * so that completions are handed to the callback executor before the publisher shuts that down.
+   */
+  @Override
+  public void shutdown() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = thread;
+      if (selector != null) {
+        selector.wakeup();
+      }
+    }
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Runs {@code op} on the selector thread, starting it if needed. */
+  private void submit(Runnable op) throws IOException {
+    Selector s;
+    synchronized (this) {
+      if (closed) {
+        throw new IOException("the publisher is closed");
+      }
+      if (thread == null) {
+        selector = Selector.open();
+        thread = new Thread(this::loop, "gripcast-nio");
+        thread.setDaemon(true);
+        thread.start();
+      }
+      s = selector;
+    }
+    ops.add(op);
+    // The selector thread sets `selecting` before it checks the queue, and we add before we read
+    // it: either it sees the op, or we see it selecting and wake it. A busy selector costs no wakeup.
+    if (selecting.get()) {
+      s.wakeup();
+    }
+  }
+
+  private void loop() {
+    Throwable broke = null;
+    try {
+      while (!closed) {
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (int i = active.size() - 1; i >= 0; i--) {
+          Exchange x = active.get(i);
+          long d = x.deadline();
+          if (d - now <= 0) {
+            x.timedOut();
+          } else {
+            next = Math.min(next, d);
+          }
+        }
+        selecting.set(true);
+        if (ops.isEmpty()) {
+          long waitMillis = next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
+          selector.select(this::ready, waitMillis);
+        } else {
+          selector.selectNow(this::ready);
+        }
+        selecting.set(false);
+        Runnable op;
+        while ((op = ops.poll()) != null) {
+          op.run();
+        }
+      }
+    } catch (Throwable t) {
+      broke = t;
+    } finally {
+      synchronized (this) {
+        closed = true; // from now on, starts fail at once and no op reaches an open selector
+      }
+      IOException why = new IOException(broke == null ? "the publisher is closed" : "the publisher's I/O thread failed: " + broke);
+      Runnable op;
+      while ((op = ops.poll()) != null) {
+        op.run(); // starts fail at once now that closed or broken; cancels end their exchange
+      }
+      for (Exchange x : new ArrayList<>(active)) {
+        x.fail(why);
+      }
+      try {
+        selector.close();
+      } catch (IOException ignored) {
+        // nothing left to release
+      }
+    }
+  }
+
+  private void ready(SelectionKey key) {
+    Exchange x = (Exchange) key.attachment();
+    if (!key.isValid()) {
+      return;
+    }
+    try {
+      if (key.isConnectable()) {
+        x.finishConnect();
+      } else if (key.isWritable()) {
+        x.write();
+      } else if (key.isReadable()) {
+        x.read();
+      }
+    } catch (IOException e) {
+      x.connectFailedOr(e);
+    } catch (RuntimeException e) {
+      x.fail(new IOException("the request failed: " + e, e)); // one broken exchange must not stop the thread
+    }
+  }
+
+  /** Resolves IP literals and localhost at once (neither blocks); null for other names. */
+  private static InetAddress[] literal(String host) throws UnknownHostException {
+    if (host.indexOf(':') >= 0 || host.equalsIgnoreCase("localhost") || isIpv4(host)) {
+      return InetAddress.getAllByName(host);
+    }
+    return null;
+  }
+
+  private static boolean isIpv4(String host) {
+    int dots = 0;
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c == '.') {
+        dots++;
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return dots == 3;
+  }
+
+  /** One attempt's connection; after start() only the selector thread touches its fields (but cancelled). */
+  private final class Exchange implements Transport.Exchange {
+    private final HttpUrl url;
+    private final ByteBuffer[] out;
+    private final CompletableFuture<Response> future = new CompletableFuture<>();
+    private final ResponseParser parser = new ResponseParser();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean cancelled;
+    private long callDeadline;
+    private long phaseDeadline;
+    private String phase;
+    private InetAddress[] addresses;
+    private InetAddress address;
+    private int nextAddress;
+    private SocketChannel channel;
+    private SelectionKey key;
+    private boolean finished;
+    private boolean connected;
+
+    Exchange(HttpUrl url, byte[] head, Batches.Batch batch) {
+      this.url = url;
+      this.out = new ByteBuffer[] {
+        ByteBuffer.wrap(head),
+        ByteBuffer.wrap(WireJson.ENVELOPE_START),
+        ByteBuffer.wrap(batch.buffer(), batch.offset(), batch.length()),
+        ByteBuffer.wrap(WireJson.ENVELOPE_END)
+      };
+    }
+
+    @Override
+    public CompletableFuture<Response> start() {
+      if (!started.compareAndSet(false, true)) {
+        throw new IllegalStateException("an exchange starts once");
+      }
+      callDeadline = System.nanoTime() + callTimeoutNanos;
+      try {
+        InetAddress[] now = literal(url.host());
+        if (now != null) {
+          addresses = now;
+          submit(this::connectNext);
+        } else {
+          callbacks.execute(this::resolveThenConnect);
+        }
+      } catch (IOException | RejectedExecutionException e) {
+        future.completeExceptionally(e instanceof IOException ? e : new IOException("the publisher is closed", e));
+      }
+      return future;
+    }
+
+    private void resolveThenConnect() {
+      try {
+        addresses = InetAddress.getAllByName(url.host());
+        submit(this::connectNext);
+      } catch (IOException e) {
+        future.completeExceptionally(e);
+      }
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      if (started.get()) {
+        try {
+          submit(() -> fail(new CancellationException("publish cancelled")));
+        } catch (IOException e) {
+          // closed: the selector thread fails everything in flight itself
+        }
+      }
+    }
+
+    long deadline() {
+      return phaseDeadline - callDeadline < 0 ? phaseDeadline : callDeadline;
+    }
+
+    /** On the selector thread: a connect to the next address (OkHttp without fast fallback tries them in turn). */
+    private void connectNext() {
+      if (finished) {
+        return;
+      }
+      if (cancelled) {
+        fail(new CancellationException("publish cancelled"));
+        return;
+      }
+      if (closed) {
+        fail(new IOException("the publisher is closed"));
+        return;
+      }
+      closeChannel();
+      address = addresses[nextAddress++];
+      try {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        active.add(this);
+        phase = "connect";
+        phaseDeadline = System.nanoTime() + connectTimeoutNanos;
+        if (channel.connect(new InetSocketAddress(address, url.port()))) {
+          key = channel.register(selector, 0, this);
+          connected();
+        } else {
+          key = channel.register(selector, SelectionKey.OP_CONNECT, this);
+        }
+      } catch (IOException e) {
+        connectFailedOr(e);
+      }
+    }
+
+    void finishConnect() throws IOException {
+      if (channel.finishConnect()) {
+        connected();
+      }
+    }
+
+    private void connected() throws IOException {
+      connected = true;
+      phase = "write";
+      phaseDeadline = System.nanoTime() + writeTimeoutNanos;
+      write();
+    }
+
+    void write() throws IOException {
+      channel.write(out);
+      if (out[out.length - 1].hasRemaining()) {
+        key.interestOps(SelectionKey.OP_WRITE);
+      } else {
+        phase = "read";
+        phaseDeadline = System.nanoTime() + readTimeoutNanos;
+        key.interestOps(SelectionKey.OP_READ);
+      }
+    }
+
+    void read() throws IOException {
+      while (true) {
+        readBuffer.clear();
+        int n = channel.read(readBuffer);
+        if (n == 0) {
+          return;
+        }
+        if (n < 0) {
+          parser.endOfStream();
+          succeed();
+          return;
+        }
+        phaseDeadline = System.nanoTime() + readTimeoutNanos;
+        readBuffer.flip();
+        if (parser.feed(readBuffer)) {
+          succeed();
+          return;
+        }
+      }
+    }
+
+    /** A failure while connecting moves on to the next address; later failures end the attempt. */
+    void connectFailedOr(IOException e) {
+      if (!connected && !(e instanceof java.net.ProtocolException)) {
+        // the same wording as OkHttp's, so messages read alike whichever transport sent the request
+        IOException ce = (ConnectException) new ConnectException(
+            "Failed to connect to " + address + ":" + url.port() + ": " + e.getMessage()).initCause(e);
+        if (nextAddress < addresses.length && System.nanoTime() - callDeadline < 0) {
+          connectNext();
+          return;
+        }
+        fail(ce);
+        return;
+      }
+      if (parser.hasHead() && !(e instanceof java.net.ProtocolException)) {
+        succeed(); // the status arrived, so the proxy did answer; a broken body still leaves the status
+        return;
+      }
+      fail(e);
+    }
+
+    void timedOut() {
+      boolean call = callDeadline - phaseDeadline <= 0;
+      if (!call && phase.equals("connect") && nextAddress < addresses.length) {
+        connectNext();
+        return;
+      }
+      if (parser.hasHead()) {
+        succeed();
+        return;
+      }
+      long ms = (call ? callTimeoutNanos : phase.equals("connect") ? connectTimeoutNanos
+          : phase.equals("write") ? writeTimeoutNanos : readTimeoutNanos) / 1_000_000;
+      fail(new SocketTimeoutException(call
+          ? "the attempt took over the call timeout of " + ms + " ms"
+          : phase + " timed out after " + ms + " ms (" + url.host() + ":" + url.port() + ")"));
+    }
+
+    private void succeed() {
+      if (finished) {
+        return;
+      }
+      Response r = parser.response();
+      end();
+      complete(() -> future.complete(r));
+    }
+
+    void fail(Throwable t) {
+      if (finished) {
+        return;
+      }
+      end();
+      complete(() -> future.completeExceptionally(t));
+    }
+
+    private void end() {
+      finished = true;
+      active.remove(this);
+      closeChannel();
+    }
+
+    private void closeChannel() {
+      if (key != null) {
+        key.cancel();
+        key = null;
+      }
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // the attempt is over either way
+        }
+        channel = null;
+      }
+      active.remove(this);
+    }
+
+    /** Hands the completion to the callback executor: what depends on it may block or be slow. */
+    private void complete(Runnable r) {
+      try {
+        callbacks.execute(r);
+      } catch (RejectedExecutionException e) {
+        r.run(); // the publisher is closing: its publishes already ended, nothing waits here
+      }
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.gripcast.internal;
+
+import java.io.EOFException;
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Reads one HTTP/1.1 response, incrementally: fed whatever bytes each read brought (a response may
+ * arrive in one read or one byte at a time), it keeps the status, the Retry-After header and the
+ * first 512 bytes of the body. Bodies are framed by Content-Length, by chunked transfer coding
+ * (decoded) or by the end of the connection. Not thread-safe: one parser per exchange, used by the
+ * selector thread only.
+ */
+final class ResponseParser {
+  static final int MAX_LINE = 8 * 1024;
+  static final int MAX_HEAD = 64 * 1024;
+
+  private enum State { STATUS, HEADERS, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, BODY_EOF, DONE }
+
+  private State state = State.STATUS;
+  private final byte[] line = new byte[MAX_LINE];
+  private int lineLength;
+  private int headBytes;
+  private int status;
+  private String retryAfter;
+  private long contentLength = -1;
+  private boolean chunked;
+  private long remaining; // of the body (Content-Length) or of the current chunk
+  private final byte[] excerpt = new byte[Transport.EXCERPT_BYTES + 1];
+  private int excerptLength;
+
+  /**
+   * Consumes bytes from {@code in} (up to its limit, or fewer once the response is complete).
+   *
+   * @return true once the response is complete (or enough of its body is kept: the rest is not needed)
+   * @throws ProtocolException when the bytes are not an HTTP/1.x response
+   */
+  boolean feed(ByteBuffer in) throws ProtocolException {
+    while (state != State.DONE && in.hasRemaining()) {
+      switch (state) {
+        case STATUS, HEADERS, CHUNK_SIZE, CHUNK_END, TRAILERS -> {
+          String l = readLine(in);
+          if (l != null) {
+            onLine(l);
+          }
+        }
+        case BODY_LENGTH, CHUNK_DATA -> {
+          int n = (int) Math.min(remaining, in.remaining());
+          keep(in, n);
+          remaining -= n;
+          if (remaining == 0) {
+            state = state == State.BODY_LENGTH ? State.DONE : State.CHUNK_END;
+          }
+        }
+        case BODY_EOF -> keep(in, in.remaining());
+        default -> throw new IllegalStateException(state.name());
+      }
+      if (excerptLength > Transport.EXCERPT_BYTES && state.compareTo(State.BODY_LENGTH) >= 0) {
+        state = State.DONE; // the excerpt is all we keep; the rest of the body would be read for nothing
+      }
+    }
+    return state == State.DONE;
+  }
+
+  /**
+   * The connection ended. Fine for a body that lasts until the end of the connection; before a
+   * complete head it is an error; in the middle of a framed body the status still stands (the
+   * proxy did answer) and the excerpt keeps what arrived.
+   *
+   * @return true when a response (status) is available
+   * @throws EOFException when the connection ended before the response head was complete
+   */
+  boolean endOfStream() throws EOFException {
+    if (state == State.STATUS || state == State.HEADERS) {
+      throw new EOFException(headBytes == 0
+          ? "unexpected end of stream: the server closed the connection without a response"
+          : "unexpected end of stream: the server closed the connection in the middle of the response head");
+    }
+    state = State.DONE;
+    return true;
+  }
+
+  /** True once the status line and the headers were read: a timeout after that still leaves the status. */
+  boolean hasHead() {
+    return state != State.STATUS && state != State.HEADERS;
+  }
+
+  boolean done() {
+    return state == State.DONE;
+  }
+
+  Transport.Response response() {
+    boolean more = excerptLength > Transport.EXCERPT_BYTES;
+    return new Transport.Response(status, retryAfter, Transport.excerpt(excerpt, excerptLength, more));
+  }
+
+  private void keep(ByteBuffer in, int n) {
+    int room = excerpt.length - excerptLength;
+    int k = Math.min(room, n);
+    in.get(excerpt, excerptLength, k);
+    excerptLength += k;
+    in.position(in.position() + (n - k));
+  }
+
+  /** A line without its CRLF (a bare LF is accepted too), or null when it is not complete yet. */
+  private String readLine(ByteBuffer in) throws ProtocolException {
+    while (in.hasRemaining()) {
+      byte b = in.get();
+      if (state == State.STATUS || state == State.HEADERS) {
+        if (++headBytes > MAX_HEAD) {
+          throw new ProtocolException("the response head is over " + MAX_HEAD + " bytes");
+        }
+      }
+      if (b == '\n') {
+        int n = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
+        lineLength = 0;
+        return new String(line, 0, n, StandardCharsets.ISO_8859_1);
+      }
+      if (lineLength == line.length) {
+        throw new ProtocolException("a response line is over " + MAX_LINE + " bytes");
+      }
+      line[lineLength++] = b;
+    }
+    return null;
+  }
+
+  private void onLine(String l) throws ProtocolException {
+    switch (state) {
+      case STATUS -> {
+        status = parseStatusLine(l);
+        state = State.HEADERS;
+      }
+      case HEADERS -> {
+        if (l.isEmpty()) {
+          endOfHead();
+        } else {
+          header(l);
+        }
+      }
+      case CHUNK_SIZE -> {
+        int semi = l.indexOf(';');
+        String hex = (semi < 0 ? l : l.substring(0, semi)).trim();
+        try {
+          remaining = Long.parseLong(hex, 16);
+        } catch (NumberFormatException e) {
+          throw new ProtocolException("bad chunk size \"" + clip(hex) + "\" in a chunked response body");
+        }
+        if (remaining < 0) {
+          throw new ProtocolException("bad chunk size \"" + clip(hex) + "\" in a chunked response body");
+        }
+        state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
+      }
+      case CHUNK_END -> {
+        if (!l.isEmpty()) {
+          throw new ProtocolException("a chunk of the response body does not end with CRLF");
+        }
+        state = State.CHUNK_SIZE;
+      }
+      case TRAILERS -> {
+        if (l.isEmpty()) {
+          state = State.DONE;
+        }
+      }
+      default -> throw new IllegalStateException(state.name());
+    }
+  }
+
+  static int parseStatusLine(String l) throws ProtocolException {
+    // HTTP/1.1 200 OK  (the reason phrase may be empty or missing)
+    if (l.length() < 12 || !l.startsWith("HTTP/1.") || l.charAt(8) != ' '
+        || !Character.isDigit(l.charAt(7)) || (l.length() > 12 && l.charAt(12) != ' ')) {
+      throw new ProtocolException("unexpected status line: " + clip(l));
+    }
+    int code = 0;
+    for (int i = 9; i < 12; i++) {
+      char c = l.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new ProtocolException("unexpected status line: " + clip(l));
+      }
+      code = code * 10 + (c - '0');
+    }
+    if (code < 100) {
+      throw new ProtocolException("unexpected status line: " + clip(l));
+    }
+    return code;
+  }
+
+  private void header(String l) throws ProtocolException {
+    int colon = l.indexOf(':');
+    if (colon <= 0) {
+      throw new ProtocolException("unexpected response header line: " + clip(l));
+    }
+    String name = l.substring(0, colon).trim();
+    String value = l.substring(colon + 1).trim();
+    if (name.equalsIgnoreCase("Content-Length")) {
+      long n;
+      try {
+        n = Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 0 || (contentLength >= 0 && contentLength != n)) {
+        throw new ProtocolException("bad Content-Length in the response: " + clip(value));
+      }
+      contentLength = n;
+    } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+      chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+    } else if (name.equalsIgnoreCase("Retry-After") && retryAfter == null) {
+      retryAfter = value;
+    }
+  }
+
+  private void endOfHead() {
+    if (status < 200) {
+      // an interim response (100 Continue and the like): the real one follows
+      state = State.STATUS;
+      contentLength = -1;
+      chunked = false;
+      retryAfter = null;
+      return;
+    }
+    if (status == 204 || status == 304) {
+      state = State.DONE;
+    } else if (chunked) {
+      state = State.CHUNK_SIZE;
+    } else if (contentLength >= 0) {
+      remaining = contentLength;
+      state = contentLength == 0 ? State.DONE : State.BODY_LENGTH;
+    } else {
+      state = State.BODY_EOF;
+    }
+  }
+
+  private static String clip(String s) {
+    String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    StringBuilder b = new StringBuilder(t.length());
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      b.append(c < 0x20 || c > 0x7e ? '?' : c);
+    }
+    return b.toString();
+  }
+}

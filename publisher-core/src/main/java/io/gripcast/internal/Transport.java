@@ -1,0 +1,59 @@
+package io.gripcast.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.HttpUrl;
+
+/**
+ * Sends one publish attempt: a POST of one batch body to one URL. Retries, classification and
+ * listeners live above it, in {@link EndpointClient}; a transport only moves bytes and reports
+ * what came back.
+ *
+ * <p>Two implementations: {@link OkHttpTransport} (https endpoints, and any publisher given its own
+ * OkHttpClient) and {@link NioTransport} (plain http endpoints otherwise; one selector thread, no
+ * thread per call).
+ */
+public interface Transport {
+
+  /** The longest body excerpt kept for messages. */
+  int EXCERPT_BYTES = 512;
+
+  /**
+   * Prepares an attempt; nothing is sent until {@link Exchange#start()}.
+   *
+   * @param authorization the Authorization header value, or null for none
+   */
+  Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch);
+
+  /** Ends the attempts in flight (they fail with an IOException) and stops the transport's threads. */
+  void shutdown();
+
+  /** One attempt. */
+  interface Exchange {
+    /**
+     * Sends the request. The future completes with the response, or exceptionally with an
+     * IOException (ConnectException when refused, SocketTimeoutException on a timeout, another
+     * IOException for a reset or an end of stream before a whole response head). It never completes
+     * on a thread that must not block: the retry, the next batch and the caller's stages run there.
+     */
+    CompletableFuture<Response> start();
+
+    /** Closes the connection; the attempt then fails (CancellationException or IOException). Safe from any thread, any time. */
+    void cancel();
+  }
+
+  /**
+   * What came back.
+   *
+   * @param status the HTTP status code
+   * @param retryAfter the Retry-After header, or null
+   * @param excerpt at most the first 512 bytes of the body as UTF-8, stripped, with "..." when cut
+   */
+  record Response(int status, String retryAfter, String excerpt) {}
+
+  /** The excerpt of a body: {@code bytes} holds its first {@code length} bytes; {@code more} when others followed. */
+  static String excerpt(byte[] bytes, int length, boolean more) {
+    String text = new String(bytes, 0, Math.min(length, EXCERPT_BYTES), StandardCharsets.UTF_8).strip();
+    return more || length > EXCERPT_BYTES ? text + "..." : text;
+  }
+}
