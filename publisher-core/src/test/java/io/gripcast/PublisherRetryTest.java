@@ -216,6 +216,41 @@ class PublisherRetryTest {
   }
 
   @Test
+  void cancellingTheFutureClosesTheConnectionOfAPlainHttpEndpoint() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Integer> afterRequest = new CompletableFuture<>();
+      CountDownLatch requestRead = new CountDownLatch(1);
+      Thread t = new Thread(() -> {
+        try (java.net.Socket s = raw.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          byte[] buf = new byte[8192];
+          String seen = "";
+          while (!seen.contains("}]}")) { // the end of the items envelope
+            int n = in.read(buf);
+            if (n < 0) {
+              break;
+            }
+            seen = seen + new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+          }
+          requestRead.countDown();
+          afterRequest.complete(in.read()); // -1 once the publisher closed the connection
+        } catch (IOException e) {
+          afterRequest.completeExceptionally(e);
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + raw.getLocalPort()).retryPolicy(QUICK).build()) {
+        CompletableFuture<PublishResult> f = p.publishAsync("c", Item.of(WsMessage.text("x")));
+        assertTrue(requestRead.await(5, TimeUnit.SECONDS), "the request did not arrive");
+        assertTrue(f.cancel(true));
+        assertEquals(-1, afterRequest.get(5, TimeUnit.SECONDS), "the connection was not closed");
+        assertThrows(CancellationException.class, f::join);
+      }
+    }
+  }
+
+  @Test
   void cancellingDuringBackoffStopsThePendingRetry() throws Exception {
     server.enqueue(status(503, "busy\n"));
     server.enqueue(status(200, "Published\n"));

@@ -72,6 +72,30 @@ class PublisherWireTest {
   }
 
   @Test
+  void plainHttpGoesThroughTheSelectorTransportUnlessTheCallerPassedAClient() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    try (Publisher p = Publisher.builder().endpoint(base()).build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+    }
+    RecordedRequest nio = take();
+    assertTrue(nio.getHeaders().get("User-Agent").startsWith("gripcast/"), nio.getHeaders().get("User-Agent"));
+    assertEquals("close", nio.getHeaders().get("Connection"), "Pushpin closes every connection anyway");
+    assertEquals("127.0.0.1:" + server.getPort(), nio.getHeaders().get("Host"));
+    assertEquals("text/plain", nio.getHeaders().get("Accept"));
+    okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
+    try (Publisher p = Publisher.builder().endpoint(base()).okHttpClient(mine).build()) {
+      p.publish("c", Item.of(WsMessage.text("x")));
+    } finally {
+      mine.dispatcher().executorService().shutdown();
+      mine.connectionPool().evictAll();
+    }
+    RecordedRequest ok = take();
+    assertTrue(ok.getHeaders().get("User-Agent").startsWith("okhttp/"), ok.getHeaders().get("User-Agent"));
+    assertEquals(M.readTree(nio.getBody().utf8()).get("items").size(), M.readTree(ok.getBody().utf8()).get("items").size());
+  }
+
+  @Test
   void basePathKeepsOneSlashBeforePublish() throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
     try (Publisher p = Publisher.builder().endpoint(base() + "/realm/x/").build()) {

@@ -374,7 +374,9 @@ public final class NioTransport implements Transport {
     }
 
     void write() throws IOException {
-      channel.write(out);
+      if (channel.write(out) > 0) {
+        phaseDeadline = System.nanoTime() + writeTimeoutNanos; // like the read timeout: between progress
+      }
       if (out[out.length - 1].hasRemaining()) {
         key.interestOps(SelectionKey.OP_WRITE);
       } else {

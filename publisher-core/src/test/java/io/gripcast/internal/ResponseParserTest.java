@@ -1,0 +1,185 @@
+package io.gripcast.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The NIO transport's response parsing, fed the way reads deliver bytes: whole, or one at a time. */
+class ResponseParserTest {
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Feeds one byte per call; returns the parser and the index at which it reported completion (-1: never). */
+  private static int feedByteByByte(ResponseParser p, byte[] b) throws ProtocolException {
+    for (int i = 0; i < b.length; i++) {
+      ByteBuffer one = ByteBuffer.wrap(b, i, 1);
+      if (p.feed(one)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void contentLengthResponseSplitByteByByte() throws Exception {
+    byte[] r = bytes("HTTP/1.1 503 Service Unavailable\r\ncontent-LENGTH: 5\r\nretry-after: 7\r\nX-Other: a:b\r\n\r\nbusy\nTRAILING");
+    ResponseParser p = new ResponseParser();
+    int doneAt = feedByteByByte(p, r);
+    assertEquals(r.length - "TRAILING".length() - 1, doneAt, "complete at the body's last byte, not before or after");
+    Transport.Response resp = p.response();
+    assertEquals(503, resp.status());
+    assertEquals("7", resp.retryAfter());
+    assertEquals("busy", resp.excerpt());
+  }
+
+  @Test
+  void wholeResponseInOneRead() throws Exception {
+    ResponseParser p = new ResponseParser();
+    ByteBuffer in = ByteBuffer.wrap(bytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nPublished\n"));
+    assertTrue(p.feed(in));
+    assertEquals(new Transport.Response(200, null, "Published"), p.response());
+  }
+
+  @Test
+  void chunkedBodyIsDecodedWithExtensionsAndTrailers() throws Exception {
+    byte[] r = bytes("HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "6;name=value\r\nbad it\r\nA\r\nem: reason\r\n0\r\nX-Trailer: t\r\n\r\n");
+    ResponseParser p = new ResponseParser();
+    assertEquals(r.length - 1, feedByteByByte(p, r));
+    assertEquals(new Transport.Response(400, null, "bad item: reason"), p.response());
+  }
+
+  @Test
+  void chunkedTakesPrecedenceOverContentLength() throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertTrue(p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"))));
+    assertEquals("ok", p.response().excerpt());
+  }
+
+  @Test
+  void bodyWithoutLengthLastsUntilTheConnectionCloses() throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertFalse(p.feed(ByteBuffer.wrap(bytes("HTTP/1.0 200 OK\nServer: old\n\nPublished"))), "bare LF line ends are accepted");
+    assertFalse(p.feed(ByteBuffer.wrap(bytes("!\n"))));
+    assertTrue(p.endOfStream());
+    assertEquals(new Transport.Response(200, null, "Published!"), p.response());
+  }
+
+  @Test
+  void noHeadersAtAll() throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertFalse(p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 500\r\n\r\n"))), "no reason phrase, no length: read to the end");
+    assertTrue(p.endOfStream());
+    assertEquals(new Transport.Response(500, null, ""), p.response());
+  }
+
+  @Test
+  void noContentHasNoBody() throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertTrue(p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 204 No Content\r\n\r\n"))));
+    assertEquals(204, p.response().status());
+  }
+
+  @Test
+  void interimResponsesAreSkipped() throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertEquals(-2 + 0 + bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").length + 1,
+        feedByteByByte(p, bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")));
+    assertEquals(new Transport.Response(200, null, "ok"), p.response());
+  }
+
+  @Test
+  void longBodiesKeep512BytesAndStopReading() throws Exception {
+    String body = "é".repeat(300) + "x".repeat(1000); // 600 bytes of two-byte chars first
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    byte[] head = bytes("HTTP/1.1 400 Bad Request\r\nContent-Length: " + b.length + "\r\n\r\n");
+    ByteBuffer in = ByteBuffer.allocate(head.length + 600).put(head).put(b, 0, 600).flip();
+    ResponseParser p = new ResponseParser();
+    assertTrue(p.feed(in), "done once the excerpt is full: the rest of the body is not waited for");
+    String excerpt = p.response().excerpt();
+    assertEquals("é".repeat(256) + "...", excerpt);
+  }
+
+  @Test
+  void exactly512BytesIsNotCut() throws Exception {
+    String body = "y".repeat(512);
+    ResponseParser p = new ResponseParser();
+    assertTrue(p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 512\r\n\r\n" + body))));
+    assertEquals(body, p.response().excerpt());
+  }
+
+  @Test
+  void garbageStatusLinesAreProtocolErrors() {
+    for (String bad : new String[] {"SSH-2.0-OpenSSH_9.6\r\n", "HTTP/1.1 2OO OK\r\n", "HTTP/2 200\r\n", "HTTP/1.1 099 x\r\n",
+        "HTTP/1.1 2000 OK\r\n", "\r\n"}) {
+      ResponseParser p = new ResponseParser();
+      ProtocolException e = assertThrows(ProtocolException.class, () -> p.feed(ByteBuffer.wrap(bytes(bad))), bad);
+      assertTrue(e.getMessage().startsWith("unexpected status line"), e.getMessage());
+    }
+  }
+
+  @Test
+  void badHeadersAndFramingAreProtocolErrors() {
+    String[] bad = {
+      "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokNOT-CRLF\r\n",
+    };
+    for (String b : bad) {
+      ResponseParser p = new ResponseParser();
+      assertThrows(ProtocolException.class, () -> p.feed(ByteBuffer.wrap(bytes(b))), b);
+    }
+  }
+
+  @Test
+  void endOfStreamBeforeTheHeadIsAnError() throws Exception {
+    ResponseParser empty = new ResponseParser();
+    assertTrue(assertThrows(EOFException.class, empty::endOfStream).getMessage().contains("without a response"));
+    ResponseParser half = new ResponseParser();
+    half.feed(ByteBuffer.wrap(bytes("HTTP/1.1 200 OK\r\nContent-Le")));
+    assertFalse(half.hasHead());
+    assertTrue(assertThrows(EOFException.class, half::endOfStream).getMessage().contains("middle of the response head"));
+  }
+
+  @Test
+  void endOfStreamInAFramedBodyKeepsTheStatus() throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertFalse(p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 100\r\n\r\nupstr"))));
+    assertTrue(p.hasHead());
+    assertTrue(p.endOfStream());
+    assertEquals(new Transport.Response(502, null, "upstr"), p.response());
+  }
+
+  @Test
+  void oversizedHeadIsRefused() {
+    ResponseParser p = new ResponseParser();
+    StringBuilder b = new StringBuilder("HTTP/1.1 200 OK\r\n");
+    while (b.length() < ResponseParser.MAX_HEAD + 100) {
+      b.append("X-Filler: ").append("f".repeat(100)).append("\r\n");
+    }
+    assertThrows(ProtocolException.class, () -> p.feed(ByteBuffer.wrap(bytes(b.toString()))));
+    ResponseParser q = new ResponseParser();
+    assertThrows(ProtocolException.class,
+        () -> q.feed(ByteBuffer.wrap(bytes("HTTP/1.1 200 OK\r\nX-Long: " + "l".repeat(ResponseParser.MAX_LINE) + "\r\n"))));
+  }
+
+  @Test
+  void retryAfterMissingIsNull() throws Exception {
+    ResponseParser p = new ResponseParser();
+    p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n")));
+    assertNull(p.response().retryAfter());
+    assertEquals(429, p.response().status());
+  }
+}
