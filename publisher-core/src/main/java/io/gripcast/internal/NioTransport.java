@@ -168,14 +168,19 @@ public final class NioTransport implements Transport {
       while (!closed) {
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
+        boolean fired = false;
         for (int i = active.size() - 1; i >= 0; i--) {
           Exchange x = active.get(i);
           long d = x.deadline();
           if (d - now <= 0) {
-            x.timedOut();
+            fired = true;
+            x.timedOut(); // may move on to the next address: a new deadline, not counted in `next`
           } else {
             next = Math.min(next, d);
           }
+        }
+        if (fired) {
+          next = now; // look at the deadlines again right after this select
         }
         selecting.set(true);
         if (ops.isEmpty()) {

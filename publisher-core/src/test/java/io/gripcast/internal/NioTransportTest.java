@@ -241,6 +241,36 @@ class NioTransportTest {
   }
 
   @Test
+  void aFullAcceptQueueIsAConnectTimeout() throws Exception {
+    // A listener that never accepts, with its accept queue filled: Linux drops further SYNs, so the
+    // connect neither succeeds nor is refused (the loopback stand-in for a black-holed host).
+    List<java.nio.channels.SocketChannel> fillers = new ArrayList<>();
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < 8; i++) {
+        java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open();
+        c.configureBlocking(false);
+        c.connect(full.getLocalSocketAddress());
+        fillers.add(c);
+      }
+      Thread.sleep(100); // let the handshakes that fit complete
+      NioTransport quick = transport(Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(15));
+      try {
+        HttpUrl u = HttpUrl.get("http://127.0.0.1:" + full.getLocalPort() + "/publish/");
+        Throwable t = failure(quick.newExchange(u, null, batch("x")).start());
+        Assumptions.assumeFalse(t instanceof java.net.ConnectException, "this kernel refuses instead of dropping: " + t);
+        assertInstanceOf(SocketTimeoutException.class, t);
+        assertTrue(t.getMessage().startsWith("connect timed out after 300 ms"), t.getMessage());
+      } finally {
+        quick.shutdown();
+      }
+    } finally {
+      for (java.nio.channels.SocketChannel c : fillers) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
   void serverClosingWithoutAnswerIsAnEndOfStream() throws Exception {
     serveOnce(s -> readRequest(s.getInputStream()));
     Throwable t = failure(transport.newExchange(url("/publish/"), null, batch("x")).start());
