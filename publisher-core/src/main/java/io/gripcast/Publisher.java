@@ -14,6 +14,8 @@ import io.gripcast.internal.Threads;
 import io.gripcast.internal.Transport;
 import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,8 +83,10 @@ public final class Publisher implements AutoCloseable {
     // per call: Pushpin closes every connection, so a publish is a connect, a write and a read),
     // unless the caller passed their own OkHttpClient, which then carries every endpoint. https
     // endpoints always go through OkHttp (TLS).
+    // An endpoint that the JVM's ProxySelector routes through a proxy also goes through OkHttp, which
+    // honours it; the selector transport only ever connects directly.
     boolean useNio = b.okHttpClient == null;
-    boolean needOkHttp = !useNio || b.endpoints.stream().anyMatch(e -> "https".equalsIgnoreCase(e.publishUri().getScheme()));
+    boolean needOkHttp = !useNio || b.endpoints.stream().anyMatch(e -> !nioCanCarry(e));
     if (b.okHttpClient != null) {
       ownedDispatcherExecutor = null;
     } else {
@@ -125,10 +129,27 @@ public final class Publisher implements AutoCloseable {
     List<EndpointClient> cs = new ArrayList<>();
     for (Endpoint e : b.endpoints) {
       Target t = Endpoints.target(e, b.tokenTtl);
-      Transport transport = nio != null && NioTransport.supports(t.publishUrl()) ? nio : okHttp;
+      Transport transport = nio != null && nioCanCarry(e) ? nio : okHttp;
       cs.add(new EndpointClient(t, transport, b.retryPolicy, scheduler::get, listener, () -> closed));
     }
     this.clients = List.copyOf(cs);
+  }
+
+  /** Plain http, and no proxy configured for it (system properties or a custom ProxySelector). */
+  private static boolean nioCanCarry(Endpoint e) {
+    if (!"http".equalsIgnoreCase(e.publishUri().getScheme())) {
+      return false;
+    }
+    ProxySelector selector = ProxySelector.getDefault();
+    if (selector == null) {
+      return true;
+    }
+    try {
+      List<Proxy> proxies = selector.select(e.publishUri());
+      return proxies == null || proxies.isEmpty() || proxies.stream().allMatch(p -> p.type() == Proxy.Type.DIRECT);
+    } catch (RuntimeException ex) {
+      return false; // let OkHttp apply whatever the selector means
+    }
   }
 
   /** A new builder. */

@@ -248,4 +248,30 @@ class PublisherWireTest {
       }
     }
   }
+
+  @Test
+  void anEndpointBehindASystemProxyGoesThroughOkHttpWhichUsesTheProxy() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    java.net.ProxySelector original = java.net.ProxySelector.getDefault();
+    java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP,
+        new java.net.InetSocketAddress("127.0.0.1", server.getPort()));
+    java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+      @Override
+      public List<java.net.Proxy> select(java.net.URI uri) {
+        return List.of(proxy);
+      }
+
+      @Override
+      public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, java.io.IOException e) {}
+    });
+    try (Publisher p = Publisher.builder().endpoint("http://pushpin.internal.example:5561").build()) {
+      assertTrue(p.publish("c", Item.of(WsMessage.text("via proxy"))).success());
+    } finally {
+      java.net.ProxySelector.setDefault(original);
+    }
+    RecordedRequest r = take();
+    assertEquals("pushpin.internal.example", r.getUrl().host(), "the proxy got the absolute request for the endpoint");
+    assertEquals("/publish/", r.getUrl().encodedPath());
+    assertTrue(r.getHeaders().get("User-Agent").startsWith("okhttp/"), r.getHeaders().get("User-Agent"));
+  }
 }
