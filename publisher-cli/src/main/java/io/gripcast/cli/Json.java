@@ -7,7 +7,7 @@ import io.gripcast.PublishResult;
  * The CLI's own JSON output (--json): results, not the wire format. Hand-written because it is a
  * handful of flat fields and a publish should not load a JSON library just to print them.
  */
-final class Json {
+public final class Json {
   private Json() {}
 
   /** {@code {"success":..,"exit_code":..,"items":..,"endpoints":[..]}}. */
@@ -61,8 +61,8 @@ final class Json {
     sb.append(']');
   }
 
-  /** Appends {@code s} as a JSON string. */
-  static void string(StringBuilder sb, String s) {
+  /** Appends {@code s} as a JSON string; the one escaper of the CLI's hand-written JSON output. */
+  public static void string(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
