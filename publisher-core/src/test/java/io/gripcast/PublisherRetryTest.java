@@ -361,4 +361,30 @@ class PublisherRetryTest {
       }
     }
   }
+
+  @Test
+  void bothTransportsCutTheProxysMessageTheSameWay() {
+    String longBody = "Invalid format: " + "x".repeat(600) + "\n";
+    OkHttpClient mine = new OkHttpClient();
+    try {
+      for (boolean ownClient : new boolean[] {false, true}) {
+        server.enqueue(status(400, "Invalid format: 'ws-message' contains 'type' with unknown value\n"));
+        server.enqueue(status(400, longBody));
+        Publisher.Builder b = publisher();
+        if (ownClient) {
+          b.okHttpClient(mine);
+        }
+        try (Publisher p = b.build()) {
+          PublishException short1 = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
+          assertEquals("Invalid format: 'ws-message' contains 'type' with unknown value",
+              short1.result().endpoints().get(0).message(), "own client: " + ownClient);
+          PublishException long1 = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
+          String m = long1.result().endpoints().get(0).message();
+          assertEquals(longBody.substring(0, 512) + "...", m, "own client: " + ownClient);
+        }
+      }
+    } finally {
+      mine.dispatcher().executorService().shutdown();
+    }
+  }
 }

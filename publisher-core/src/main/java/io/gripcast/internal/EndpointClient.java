@@ -65,7 +65,7 @@ public final class EndpointClient {
           return f != null && f.attempts.shouldRetry(null, f.getCause());
         })
         .intervalBiFunction((Integer n, Either<Throwable, AttemptResult> e) ->
-            e.isRight() ? e.get().attempts.nextDelayMillis : attemptsOf(e.getLeft()))
+            e.isRight() ? e.get().attempts.nextDelayMillis : plannedDelayOf(e.getLeft()))
         .failAfterMaxAttempts(false)
         .build();
     this.retry = Retry.of(target.display(), config);
@@ -124,7 +124,7 @@ public final class EndpointClient {
       int index, List<Batches.Batch> batches, PublishCall call, Progress progress,
       CompletableFuture<EndpointResult> result) {
     if (index == batches.size()) {
-      result.complete(new EndpointResult(target.display(), Outcome.PUBLISHED, lastStatus(progress),
+      result.complete(new EndpointResult(target.display(), Outcome.PUBLISHED, progress.lastStatus,
           progress.attempts, progress.requests, progress.items, progress.elapsed(), "Published", null));
       return;
     }
@@ -142,7 +142,6 @@ public final class EndpointClient {
         result.complete(fromFailure(progress, t));
         return;
       }
-      progress.lastStatus = r.status;
       if (r.status >= 200 && r.status < 300) {
         progress.requests++;
         progress.items += batch.items();
@@ -151,10 +150,6 @@ public final class EndpointClient {
         result.complete(failure(progress, classify(r.status), r.status, r.message(), null));
       }
     });
-  }
-
-  private static int lastStatus(Progress p) {
-    return p.lastStatus;
   }
 
   private EndpointResult failure(Progress p, Outcome outcome, int status, String message, Throwable cause) {
@@ -263,26 +258,24 @@ public final class EndpointClient {
       if (call.isCancelled() || closed.getAsBoolean() || count >= policy.maxAttempts()) {
         return false;
       }
-      long delay;
       String reason;
       if (r != null) {
         if (r.status != 429 && r.status != 502 && r.status != 503 && r.status != 504) {
           return false;
         }
         reason = "HTTP " + r.status;
-        delay = jittered(policy.backoff(count).toMillis());
-        if (r.status == 429 && r.retryAfter != null) {
-          long ra = retryAfterMillis(r.retryAfter);
-          if (ra >= 0) {
-            delay = ra; // the server said how long; jitter would only make us early
-          }
-        }
       } else {
         if (!(t instanceof IOException) || t instanceof java.net.ProtocolException) {
           return false;
         }
         reason = describe(t);
-        delay = jittered(policy.backoff(count).toMillis());
+      }
+      long delay = jittered(policy.backoff(count).toMillis());
+      if (r != null && r.status == 429 && r.retryAfter != null) {
+        long ra = retryAfterMillis(r.retryAfter);
+        if (ra >= 0) {
+          delay = ra; // the server said how long; jitter would only make us early
+        }
       }
       if (System.nanoTime() + delay * 1_000_000L > deadlineNanos) {
         return false;
@@ -325,7 +318,7 @@ public final class EndpointClient {
     return (AttemptFailure) t;
   }
 
-  private static long attemptsOf(Throwable t) {
+  private static long plannedDelayOf(Throwable t) {
     AttemptFailure f = unwrapFailure(t);
     return f == null ? 0 : f.attempts.nextDelayMillis;
   }

@@ -68,15 +68,15 @@ public final class OkHttpTransport implements Transport {
   @Override
   public void shutdown() {}
 
+  /** Reads at most one byte past the excerpt, to know whether the body went on, and cuts it as the other transport does. */
   private static String excerpt(ResponseBody body) throws IOException {
     if (body == null) {
       return "";
     }
     BufferedSource source = body.source();
     source.request(EXCERPT_BYTES + 1);
-    long n = Math.min(EXCERPT_BYTES, source.getBuffer().size());
-    String text = source.getBuffer().readString(n, java.nio.charset.StandardCharsets.UTF_8).strip();
-    return source.getBuffer().size() > 0 || !source.exhausted() ? text + "..." : text;
+    byte[] head = source.getBuffer().readByteArray(Math.min(EXCERPT_BYTES + 1, source.getBuffer().size()));
+    return Transport.excerpt(head, head.length, !source.exhausted());
   }
 
   /** The request body: the envelope around a slice of the shared buffer, with a fixed length (Pushpin answers 411 to chunked bodies). */

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What one publish delivers, independent of the channel: up to one format of each kind, plus the
@@ -108,10 +107,6 @@ public record Item(
       out.add(wsMessage);
     }
     return List.copyOf(out);
-  }
-
-  public Optional<String> idIfPresent() {
-    return Optional.ofNullable(id);
   }
 
   /** Builds an {@link Item}. Not thread-safe. */
