@@ -21,6 +21,19 @@ public final class Batches {
     public int bodyBytes() {
       return WireJson.ENVELOPE_START.length + length + WireJson.ENVELOPE_END.length;
     }
+
+    /**
+     * The body as three buffers, envelope start, items, envelope end: written in one gathering
+     * write without copying the items. Fresh buffers on each call, so each attempt reads from the
+     * start.
+     */
+    public java.nio.ByteBuffer[] bodyParts() {
+      return new java.nio.ByteBuffer[] {
+        java.nio.ByteBuffer.wrap(WireJson.ENVELOPE_START).asReadOnlyBuffer(),
+        java.nio.ByteBuffer.wrap(buffer, offset, length).asReadOnlyBuffer(),
+        java.nio.ByteBuffer.wrap(WireJson.ENVELOPE_END).asReadOnlyBuffer()
+      };
+    }
   }
 
   private Batches() {}

@@ -34,19 +34,18 @@ import okhttp3.HttpUrl;
  *
  * <p>Threads: the selector thread ({@code gripcast-nio}, daemon) starts with the first attempt and
  * does all socket work: connect, the one gathering write of head and body, reads, parsing,
- * timeouts. It never runs user code: each finished attempt's future is completed on the
- * {@code callbacks} executor (the publisher's cached daemon pool), because what depends on that
- * future is the retry, the next batch, the listener and the caller's own stages, any of which may
- * block. Host names that are not IP literals (or {@code localhost}) are resolved on that executor
+ * timeouts. It never runs user code: finished attempts' futures are completed on the
+ * {@code callbacks} executor (the publisher's cached daemon pool), a select round's worth at a
+ * time through a {@link Handoff}, because what depends on those futures is the retry, the next
+ * batch, the listener and the caller's own stages, any of which may block. Host names that are not IP literals (or {@code localhost}) are resolved on that executor
  * too, never on the selector thread.
  *
  * <p>Each request is {@code Connection: close} with a fixed Content-Length; responses are read to
  * their end (Content-Length, chunked or end of connection) but only the first 512 body bytes are
- * kept, and the connection is closed as soon as the response is complete.
+ * kept, and the connection is closed once the response is complete (right after the next select,
+ * which deregisters it).
  */
 public final class NioTransport implements Transport {
-
-  private static final byte[] CRLF = {'\r', '\n'};
 
   private final long connectTimeoutNanos;
   private final long readTimeoutNanos;
@@ -54,6 +53,9 @@ public final class NioTransport implements Transport {
   private final long callTimeoutNanos;
   private final Executor callbacks;
   private final String userAgent;
+
+  private final Handoff completions;
+  private volatile HeadTemplate headTemplate; // the last endpoint's request head, but for Content-Length
 
   private final Queue<Runnable> ops = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean selecting = new AtomicBoolean();
@@ -64,6 +66,11 @@ public final class NioTransport implements Transport {
   // the selector thread's own state
   private final List<Exchange> active = new ArrayList<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+  // Channels whose keys were cancelled, closed once the next select has deregistered them: closing a
+  // still-registered channel makes the JDK look up SO_LINGER and shut the output down first, two
+  // extra system calls on every request, and then close it in the selector anyway.
+  private List<SocketChannel> toClose = new ArrayList<>();
+  private List<SocketChannel> closing = new ArrayList<>();
 
   public NioTransport(Duration connectTimeout, Duration readTimeout, Duration writeTimeout, Duration callTimeout,
       Executor callbacks) {
@@ -72,6 +79,7 @@ public final class NioTransport implements Transport {
     this.writeTimeoutNanos = writeTimeout.toNanos();
     this.callTimeoutNanos = callTimeout.toNanos();
     this.callbacks = callbacks;
+    this.completions = new Handoff(callbacks);
     String v = NioTransport.class.getPackage() == null ? null : NioTransport.class.getPackage().getImplementationVersion();
     this.userAgent = "gripcast/" + (v == null ? "dev" : v);
   }
@@ -90,27 +98,64 @@ public final class NioTransport implements Transport {
   }
 
   byte[] head(HttpUrl url, String authorization, int contentLength) {
-    String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
-    String query = url.encodedQuery();
-    StringBuilder b = new StringBuilder(256)
-        .append("POST ").append(url.encodedPath()).append(query == null ? "" : "?" + query).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(host).append(':').append(url.port()).append("\r\n")
-        .append("User-Agent: ").append(userAgent).append("\r\n")
-        .append("Content-Type: application/json\r\n")
-        .append("Content-Length: ").append(contentLength).append("\r\n")
-        .append("Accept: text/plain\r\n");
-    if (authorization != null) {
-      for (int i = 0; i < authorization.length(); i++) {
-        char c = authorization.charAt(i);
-        if (c == '\r' || c == '\n' || c > 0xff) {
-          // never echo the value: it is a secret
-          throw new IllegalArgumentException("the Authorization header value has a line break or a non-Latin-1 character");
-        }
-      }
-      b.append("Authorization: ").append(authorization).append("\r\n");
+    HeadTemplate t = headTemplate;
+    if (t == null || !t.url.equals(url) || !java.util.Objects.equals(t.authorization, authorization)) {
+      t = new HeadTemplate(url, authorization, userAgent);
+      headTemplate = t; // one endpoint per transport is the common case; a miss only rebuilds
     }
-    b.append("Connection: close\r\n\r\n");
-    return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    return t.head(contentLength);
+  }
+
+  /**
+   * A request head split around the Content-Length value. Why: the rest depends only on the
+   * endpoint and the (cached) token, and building it afresh was most of the per-request work that
+   * is not system calls.
+   */
+  private static final class HeadTemplate {
+    final HttpUrl url;
+    final String authorization;
+    final byte[] before;
+    final byte[] after;
+
+    HeadTemplate(HttpUrl url, String authorization, String userAgent) {
+      this.url = url;
+      this.authorization = authorization;
+      String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
+      String query = url.encodedQuery();
+      String b = "POST " + url.encodedPath() + (query == null ? "" : "?" + query) + " HTTP/1.1\r\n"
+          + "Host: " + host + ':' + url.port() + "\r\n"
+          + "User-Agent: " + userAgent + "\r\n"
+          + "Content-Type: application/json\r\n"
+          + "Content-Length: ";
+      StringBuilder a = new StringBuilder(128).append("\r\nAccept: text/plain\r\n");
+      if (authorization != null) {
+        for (int i = 0; i < authorization.length(); i++) {
+          char c = authorization.charAt(i);
+          if (c == '\r' || c == '\n' || c > 0xff) {
+            // never echo the value: it is a secret
+            throw new IllegalArgumentException("the Authorization header value has a line break or a non-Latin-1 character");
+          }
+        }
+        a.append("Authorization: ").append(authorization).append("\r\n");
+      }
+      a.append("Connection: close\r\n\r\n");
+      this.before = b.getBytes(StandardCharsets.ISO_8859_1);
+      this.after = a.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    byte[] head(int contentLength) {
+      int digits = 1;
+      for (int v = contentLength; v >= 10; v /= 10) {
+        digits++;
+      }
+      byte[] h = new byte[before.length + digits + after.length];
+      System.arraycopy(before, 0, h, 0, before.length);
+      for (int i = before.length + digits - 1, v = contentLength; i >= before.length; i--, v /= 10) {
+        h[i] = (byte) ('0' + v % 10);
+      }
+      System.arraycopy(after, 0, h, before.length + digits, after.length);
+      return h;
+    }
   }
 
   /**
@@ -182,14 +227,22 @@ public final class NioTransport implements Transport {
         if (fired) {
           next = now; // look at the deadlines again right after this select
         }
+        long handoffCheck = completions.dispatch(now);
+        if (handoffCheck - next < 0) {
+          next = handoffCheck;
+        }
+        List<SocketChannel> cancelled = toClose; // the next select deregisters their keys
+        toClose = closing;
+        closing = cancelled;
         selecting.set(true);
-        if (ops.isEmpty()) {
+        if (ops.isEmpty() && cancelled.isEmpty()) {
           long waitMillis = next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
           selector.select(this::ready, waitMillis);
         } else {
           selector.selectNow(this::ready);
         }
         selecting.set(false);
+        closeAll(cancelled);
         Runnable op;
         while ((op = ops.poll()) != null) {
           op.run();
@@ -214,7 +267,21 @@ public final class NioTransport implements Transport {
       } catch (IOException ignored) {
         // nothing left to release
       }
+      closeAll(closing);
+      closeAll(toClose);
+      completions.dispatchNow(); // no stall checks from here on: give the last completions a drainer of their own
     }
+  }
+
+  private static void closeAll(List<SocketChannel> channels) {
+    for (int i = 0; i < channels.size(); i++) {
+      try {
+        channels.get(i).close();
+      } catch (IOException ignored) {
+        // the attempt is over either way
+      }
+    }
+    channels.clear();
   }
 
   private void ready(SelectionKey key) {
@@ -279,12 +346,10 @@ public final class NioTransport implements Transport {
 
     Exchange(HttpUrl url, byte[] head, Batches.Batch batch) {
       this.url = url;
-      this.out = new ByteBuffer[] {
-        ByteBuffer.wrap(head),
-        ByteBuffer.wrap(WireJson.ENVELOPE_START),
-        ByteBuffer.wrap(batch.buffer(), batch.offset(), batch.length()),
-        ByteBuffer.wrap(WireJson.ENVELOPE_END)
-      };
+      ByteBuffer[] body = batch.bodyParts();
+      this.out = new ByteBuffer[body.length + 1];
+      this.out[0] = ByteBuffer.wrap(head);
+      System.arraycopy(body, 0, this.out, 1, body.length);
     }
 
     @Override
@@ -348,7 +413,10 @@ public final class NioTransport implements Transport {
       closeChannel();
       address = addresses[nextAddress++];
       try {
-        channel = SocketChannel.open();
+        // the address's own family: a default (dual-stack IPv6) socket costs an extra system call
+        // and the IPv4-mapped path in the kernel for every IPv4 connection
+        channel = SocketChannel.open(address instanceof java.net.Inet6Address
+            ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         active.add(this);
@@ -473,28 +541,26 @@ public final class NioTransport implements Transport {
     }
 
     private void closeChannel() {
-      if (key != null) {
-        key.cancel();
-        key = null;
-      }
       if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // the attempt is over either way
+        if (key != null) {
+          key.cancel();
+          toClose.add(channel); // closed after the next select, once the key is deregistered
+        } else {
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // the attempt is over either way
+          }
         }
         channel = null;
       }
+      key = null;
       active.remove(this);
     }
 
-    /** Hands the completion to the callback executor: what depends on it may block or be slow. */
+    /** Hands the completion to the callback executor (see {@link Handoff}): what depends on it may block or be slow. */
     private void complete(Runnable r) {
-      try {
-        callbacks.execute(r);
-      } catch (RejectedExecutionException e) {
-        r.run(); // the publisher is closing: its publishes already ended, nothing waits here
-      }
+      completions.offer(r);
     }
   }
 }

@@ -99,9 +99,9 @@ public final class OkHttpTransport implements Transport {
 
     @Override
     public void writeTo(BufferedSink sink) throws IOException {
-      sink.write(WireJson.ENVELOPE_START);
-      sink.write(batch.buffer(), batch.offset(), batch.length());
-      sink.write(WireJson.ENVELOPE_END);
+      for (java.nio.ByteBuffer part : batch.bodyParts()) {
+        sink.write(part);
+      }
     }
   }
 }

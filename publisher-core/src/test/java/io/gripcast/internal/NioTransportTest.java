@@ -172,6 +172,47 @@ class NioTransportTest {
   }
 
   @Test
+  void theConnectionIsClosedOnceTheResponseIsCompleteEvenWhenNothingElseHappens() throws Exception {
+    CompletableFuture<Integer> afterResponse = new CompletableFuture<>();
+    serveOnce(s -> {
+      readRequest(s.getInputStream());
+      s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nPublished\n".getBytes(StandardCharsets.US_ASCII));
+      s.setSoTimeout(5_000);
+      try {
+        afterResponse.complete(s.getInputStream().read()); // -1 once the client has closed
+      } catch (SocketTimeoutException e) {
+        afterResponse.completeExceptionally(e);
+      }
+    });
+    assertEquals(200, transport.newExchange(url("/publish/"), null, batch("x")).start().get(10, TimeUnit.SECONDS).status());
+    // the selector is idle from here on: the close must not wait for another request to come by
+    assertEquals(-1, afterResponse.get(10, TimeUnit.SECONDS), "the client closed its end");
+  }
+
+  @Test
+  void eachRequestHeadHasItsOwnLengthAndAuthorization() throws Exception {
+    int n = 6;
+    List<Received> got = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < n; i++) {
+      serveOnce(s -> {
+        got.add(readRequest(s.getInputStream()));
+        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      });
+    }
+    // bodies whose lengths cross digit counts, and a token that rotates between requests
+    String[] texts = {"", "a".repeat(60), "b".repeat(950), "c".repeat(9_950), "d", "e".repeat(99_950)};
+    String[] auths = {"Bearer one", "Bearer one", null, "Bearer two", "Basic dXNlcjpwYXNz", "Bearer one"};
+    for (int i = 0; i < n; i++) {
+      Batches.Batch b = batch(texts[i]);
+      transport.newExchange(url("/publish/"), auths[i], b).start().get(10, TimeUnit.SECONDS);
+      Received r = got.get(i);
+      assertEquals(String.valueOf(b.bodyBytes()), r.headers().get("content-length"));
+      assertArrayEquals(body(b), r.body());
+      assertEquals(auths[i], r.headers().get("authorization"));
+    }
+  }
+
+  @Test
   void noAuthorizationHeaderWithoutCredentials() throws Exception {
     AtomicReference<Received> got = new AtomicReference<>();
     serveOnce(s -> {
