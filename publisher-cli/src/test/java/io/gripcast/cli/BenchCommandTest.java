@@ -192,6 +192,30 @@ class BenchCommandTest {
   }
 
   @Test
+  void keepsExactlyTheRequestedNumberOfCallsInFlight() throws Exception {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    answer = n -> {
+      most.accumulateAndGet(now.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(15); // long enough for the other calls to arrive
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        now.decrementAndGet();
+      }
+      return ok();
+    };
+
+    int code = run("--grip-url", url(), "--items", "40", "--batch", "1", "-c", "4", "--json", "--no-progress");
+
+    assertEquals(0, code, err.toString());
+    assertEquals(40, json().get("items").asLong());
+    assertEquals(40, requests.get(), "every item once, no more calls after the last");
+    assertEquals(4, most.get(), "calls in flight at once");
+  }
+
+  @Test
   void unreachableProxyCountsEveryCallAsUnavailable() throws Exception {
     String dead = url();
     server.close();
