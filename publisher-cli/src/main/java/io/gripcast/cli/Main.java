@@ -18,7 +18,7 @@ public final class Main {
   /** Runs {@code args} with the real stdout and stderr, always as UTF-8 whatever the locale says. */
   static int run(String[] args, CliContext ctx) {
     if (args.length > 0 && args[0].equals("publish")) {
-      Warmup.start();
+      Warmup.start(Warmup.mayNeedTls(args, ctx.env("GRIP_URL")));
     }
     PrintWriter out = utf8(FileDescriptor.out);
     PrintWriter err = utf8(FileDescriptor.err);

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import okhttp3.OkHttpClient;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -60,7 +59,6 @@ final class PublishCommand implements Callable<Integer> {
   private Targets.Prepared prepared;
 
   /** The client made for http-only publishing; it is ours to shut down after the publisher. */
-  private OkHttpClient cleartextClient;
 
   PublishCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -169,7 +167,7 @@ final class PublishCommand implements Callable<Integer> {
     for (String c : distinct) {
       publications.add(new Publication(c, built));
     }
-    try (Cleanup cleanup = this::closeClient; Publisher publisher = publisher()) {
+    try (Publisher publisher = publisher()) {
       if (dryRun) {
         return dryRun(publisher, publications);
       }
@@ -191,8 +189,7 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
     String source = ndjson.equals("-") ? "stdin" : ndjson;
-    try (Cleanup cleanup = this::closeClient;
-        Publisher publisher = publisher();
+    try (Publisher publisher = publisher();
         BufferedReader in = reader()) {
       BatchStats stats = new BatchStats();
       List<Publication> pending = new ArrayList<>();
@@ -339,26 +336,8 @@ final class PublishCommand implements Callable<Integer> {
     if (ctx.verbose()) {
       b.listener(new VerboseListener(err()));
     }
-    if (prepared.allCleartext()) {
-      // no TLS, so no SSLContext or trust store (a third of a cold publish's CPU time)
-      cleartextClient = Warmup.cleartextClient();
-      b.okHttpClient(cleartextClient);
-    }
     prepared.endpoints().forEach(b::endpoint);
     return b.build();
-  }
-
-  /** A resource whose close throws nothing checked. */
-  private interface Cleanup extends AutoCloseable {
-    @Override
-    void close();
-  }
-
-  private void closeClient() {
-    if (cleartextClient != null) {
-      cleartextClient.dispatcher().executorService().shutdown();
-      cleartextClient.connectionPool().evictAll();
-    }
   }
 
   private PublishResult send(Publisher publisher, List<Publication> publications) {

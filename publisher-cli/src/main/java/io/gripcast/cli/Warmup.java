@@ -2,59 +2,49 @@ package io.gripcast.cli;
 
 import io.gripcast.GripJson;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import okhttp3.ConnectionSpec;
+import java.util.Locale;
 import okhttp3.OkHttpClient;
 
 /**
  * Start-up work a publish will need, begun on a second thread while the main thread parses the
  * command line.
  *
- * <p>Building the first OkHttpClient initializes OkHttp's platform detection, which instantiates
- * every JCA security provider, and its task runner, which initializes java.util.logging: about a
- * quarter of a cold publish, and independent of the arguments. Jackson's JSON writer is the same.
- * On two or more cores that work overlaps picocli's parsing instead of following it.
+ * <p>Jackson's JSON writer is always needed. OkHttp is needed only for https endpoints (plain
+ * http goes through the publisher's own selector transport): its first client initializes the
+ * platform detection, which instantiates every JCA security provider, and java.util.logging,
+ * about a quarter of a cold publish. Which endpoints a publish has is known only after parsing, so
+ * OkHttp is warmed when {@code https://} appears in the arguments or in GRIP_URL, the only places
+ * an endpoint comes from; a wrong guess costs a second core's idle time, never correctness.
  */
 final class Warmup {
   private Warmup() {}
 
-  private static volatile CompletableFuture<OkHttpClient> warmed;
-
-  /** Starts the warm-up thread (a daemon: it never holds the JVM up). */
-  static void start() {
-    CompletableFuture<OkHttpClient> f = new CompletableFuture<>();
+  /** Starts the warm-up thread (a daemon: it never holds the JVM up); with OkHttp when {@code tls}. */
+  static void start(boolean tls) {
     Thread t = new Thread(() -> {
       try {
         GripJson.toBody(List.of());
-        f.complete(cleartext());
+        if (tls) {
+          new OkHttpClient.Builder().build();
+        }
       } catch (Throwable e) {
-        f.completeExceptionally(e);
+        // only a warm-up: the publish itself meets and reports whatever failed here
       }
     }, "gripcast-warmup");
     t.setDaemon(true);
     t.start();
-    warmed = f;
   }
 
-  /** An HTTP client without TLS: the warmed-up one the first time after {@link #start()}, else a new one. */
-  static OkHttpClient cleartextClient() {
-    CompletableFuture<OkHttpClient> f = warmed;
-    warmed = null;
-    if (f != null) {
-      try {
-        return f.join();
-      } catch (RuntimeException failed) {
-        // build one here instead; whatever failed will fail again and be reported properly
+  /** True when an endpoint may be https: the arguments or GRIP_URL mention it. */
+  static boolean mayNeedTls(String[] args, String gripUrl) {
+    if (gripUrl != null && gripUrl.toLowerCase(Locale.ROOT).contains("https://")) {
+      return true;
+    }
+    for (String a : args) {
+      if (a.toLowerCase(Locale.ROOT).contains("https://")) {
+        return true;
       }
     }
-    return cleartext();
-  }
-
-  /**
-   * Only http:// endpoints: an OkHttpClient without TLS connection specs never initializes an
-   * SSLContext or loads the trust store.
-   */
-  private static OkHttpClient cleartext() {
-    return new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+    return false;
   }
 }
