@@ -7,6 +7,7 @@ import io.gripcast.Publisher;
 import io.gripcast.item.Publication;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +35,8 @@ public final class PublishLoop {
     final LongAdder failedItems = new LongAdder();
     final Map<String, LongAdder> failuresByKind = new ConcurrentHashMap<>();
     final Map<String, String> firstMessageByKind = new ConcurrentHashMap<>();
+    /** Items of failed calls, by sequence number minus firstSeq: no subscriber should expect them. */
+    private final BitSet failedSeqs = new BitSet();
     volatile long startNanos;
     volatile long startCpuNanos;
     volatile long endCpuNanos;
@@ -89,6 +92,16 @@ public final class PublishLoop {
 
     public long endSeq() {
       return endSeq;
+    }
+
+    /** Whether the item numbered {@code seq} was in a call that failed (so the proxy may never have taken it). */
+    public synchronized boolean failedSeq(long seq) {
+      return seq >= firstSeq && seq - firstSeq <= Integer.MAX_VALUE && failedSeqs.get((int) (seq - firstSeq));
+    }
+
+    synchronized void failedSeqs(long first, int n) {
+      int from = (int) (first - firstSeq);
+      failedSeqs.set(from, from + n);
     }
 
     /** The worst outcome seen, for the exit code; null when nothing failed. */
@@ -179,7 +192,7 @@ public final class PublishLoop {
       try {
         f = publisher.publishAllAsync(ps);
       } catch (RuntimeException e) {
-        failed(phase, e.getClass().getSimpleName(), e.getMessage(), n);
+        failed(phase, e.getClass().getSimpleName(), e.getMessage(), first, n);
         inFlight.release();
         continue;
       }
@@ -193,9 +206,9 @@ public final class PublishLoop {
           if (c instanceof PublishException) {
             PublishResult pr = ((PublishException) c).result();
             String msg = pr.failures().isEmpty() ? c.getMessage() : pr.failures().get(0).toString();
-            failed(phase, pr.worstOutcome().name(), msg, n);
+            failed(phase, pr.worstOutcome().name(), msg, first, n);
           } else {
-            failed(phase, c.getClass().getSimpleName(), c.getMessage(), n);
+            failed(phase, c.getClass().getSimpleName(), c.getMessage(), first, n);
           }
         }
         inFlight.release();
@@ -217,7 +230,8 @@ public final class PublishLoop {
     return -1;
   }
 
-  private static void failed(Phase phase, String kind, String message, int items) {
+  private static void failed(Phase phase, String kind, String message, long first, int items) {
+    phase.failedSeqs(first, items);
     phase.failedCalls.increment();
     phase.failedItems.add(items);
     phase.failuresByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
