@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start or stop an isolated Pushpin for benchmarks, on free loopback ports.
 #
-#   pushpin.sh start DIR [--log-level N] [--message-rate N] [--message-hwm N] [--origin HOST:PORT] [--over-http]
+#   pushpin.sh start DIR [--log-level N] [--message-rate N] [--message-hwm N] [--client-buffer-size BYTES]
+#                        [--origin HOST:PORT] [--over-http]
 #   pushpin.sh stop DIR
 #
 # start writes DIR/pushpin.conf and DIR/routes, launches `pushpin` in its own session, waits until
@@ -9,7 +10,10 @@
 #   PUSHPIN_PID=... PUSHPIN_CONTROL_URL=http://127.0.0.1:P  PUSHPIN_CLIENT_URL=http://127.0.0.1:Q
 # on stdout (also saved in DIR/instance.env). Defaults are the benchmark's: message_rate=0 and
 # message_hwm=0 (no throttle, no cap), log level 2 (Pushpin's default). Without --origin, routes
-# point at a closed port: enough for publishing, not for subscribers.
+# point at a closed port: enough for publishing, not for subscribers. --client-buffer-size sets
+# [runner] client_buffer_size (Pushpin's default, 8192, unless given): each client connection's send
+# buffer. Pushpin drops a ws-message that does not fit in it, so a WebSocket subscriber of a fast
+# bench loses items at the default; see docs/performance.md ("When a subscriber misses items").
 # stop sends SIGTERM to the recorded runner (checked by its start time, never by name), waits, and
 # SIGKILLs whatever of its process tree is left after 10 s.
 #
@@ -61,17 +65,19 @@ case "$cmd" in
   *) die "unknown command $cmd (start or stop)" ;;
 esac
 
-log_level=2 rate=0 hwm=0 origin=127.0.0.1:9 over_http=""
+log_level=2 rate=0 hwm=0 buffer=8192 origin=127.0.0.1:9 over_http=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --log-level) log_level=$2; shift 2 ;;
     --message-rate) rate=$2; shift 2 ;;
     --message-hwm) hwm=$2; shift 2 ;;
+    --client-buffer-size) buffer=$2; shift 2 ;;
     --origin) origin=$2; shift 2 ;;
     --over-http) over_http=",over_http"; shift ;;
     *) die "unknown option $1" ;;
   esac
 done
+[[ $buffer =~ ^[1-9][0-9]*$ ]] || die "--client-buffer-size must be a positive number of bytes, e.g. 65536, but was '$buffer'"
 command -v pushpin >/dev/null || die "pushpin is not installed: apt-get install -y pushpin"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd -P)
@@ -101,7 +107,7 @@ services=condure,zurl,pushpin-proxy,pushpin-handler
 http_port=127.0.0.1:$base
 logdir=$dir/log
 log_level=$log_level
-client_buffer_size=8192
+client_buffer_size=$buffer
 client_maxconn=50000
 
 [proxy]

@@ -199,12 +199,12 @@ public final class BenchCommand implements Callable<Integer> {
       if (progress != null) {
         progress.stop();
       }
-      if (!subscribe.isEmpty()) {
-        awaitDeliveries(subs, phase.okItems(), s.subscribeTimeout);
-      }
-      Report report = new Report(publisher.endpoints(), batch, concurrency, size, s.kinds, !noIds, phase, subs.all());
+      boolean waitTimedOut = !subscribe.isEmpty() && !awaitDeliveries(subs, phase.okItems(), s.subscribeTimeout);
+      Report report = new Report(publisher.endpoints(), batch, concurrency, size, s.kinds, !noIds, phase, subs.all(),
+          waitTimedOut, s.subscribeTimeout);
       out.println(json ? report.json() : report.text());
       out.flush();
+      warnLosses(report, err);
       Outcome worst = phase.worstOutcome();
       if (worst == null) {
         return subs.all().stream().anyMatch(x -> x.error() != null) ? UNAVAILABLE : OK;
@@ -303,8 +303,11 @@ public final class BenchCommand implements Callable<Integer> {
         .append(" ms: is that URL subscribed to channel '").append(channel).append("' and is the proxy publishing to it?").toString();
   }
 
-  /** Waits until subscribers got every item, or nothing arrived for a second, or the timeout. */
-  private static void awaitDeliveries(Subscribers subs, long expectedEach, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until subscribers got every item, or nothing arrived for a second, or the timeout;
+   * false for the timeout (items may still have been on their way).
+   */
+  private static boolean awaitDeliveries(Subscribers subs, long expectedEach, Duration timeout) throws InterruptedException {
     long expected = expectedEach * subs.all().size();
     long deadline = System.nanoTime() + timeout.toNanos();
     long last = -1;
@@ -312,16 +315,34 @@ public final class BenchCommand implements Callable<Integer> {
     while (System.nanoTime() < deadline) {
       long now = subs.delivered();
       if (now >= expected) {
-        return;
+        return true;
       }
       if (now != last) {
         last = now;
         lastChange = System.nanoTime();
       } else if (System.nanoTime() - lastChange > 1_000_000_000L) {
-        return;
+        return true;
       }
       Thread.sleep(20);
     }
+    return false;
+  }
+
+  /** A subscriber that missed items gets a line on stderr too, so the loss shows even under --json. */
+  @SuppressWarnings("unchecked")
+  private static void warnLosses(Report report, PrintWriter err) {
+    List<Map<String, Object>> subs = (List<Map<String, Object>>) report.data().get("subscribers");
+    if (subs == null) {
+      return;
+    }
+    for (Map<String, Object> m : subs) {
+      long lost = (long) m.get("lost");
+      if (lost > 0) {
+        err.printf("gripcast bench: warning: subscriber %s did not receive %,d of %,d accepted items (%s): %s%n",
+            m.get("url"), lost, m.get("expected"), m.get("lostSeqs"), m.get("lossReason"));
+      }
+    }
+    err.flush();
   }
 
   private void progress(String line, PrintWriter err) {

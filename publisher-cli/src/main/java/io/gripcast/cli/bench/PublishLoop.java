@@ -7,6 +7,7 @@ import io.gripcast.Publisher;
 import io.gripcast.item.Publication;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +34,8 @@ public final class PublishLoop {
     final LongAdder failedItems = new LongAdder();
     final Map<String, LongAdder> failuresByKind = new ConcurrentHashMap<>();
     final Map<String, String> firstMessageByKind = new ConcurrentHashMap<>();
+    /** Items of failed calls, by sequence number minus firstSeq: no subscriber should expect them. */
+    private final BitSet failedSeqs = new BitSet();
     volatile long startNanos;
     volatile long startCpuNanos;
     volatile long endCpuNanos;
@@ -88,6 +91,16 @@ public final class PublishLoop {
 
     public long endSeq() {
       return endSeq;
+    }
+
+    /** Whether the item numbered {@code seq} was in a call that failed (so the proxy may never have taken it). */
+    public synchronized boolean failedSeq(long seq) {
+      return seq >= firstSeq && seq - firstSeq <= Integer.MAX_VALUE && failedSeqs.get((int) (seq - firstSeq));
+    }
+
+    synchronized void failedSeqs(long first, int n) {
+      int from = (int) (first - firstSeq);
+      failedSeqs.set(from, from + n);
     }
 
     /** The worst outcome seen, for the exit code; null when nothing failed. */
@@ -216,15 +229,15 @@ public final class PublishLoop {
         try {
           f = publisher.publishAllAsync(ps);
         } catch (RuntimeException e) {
-          failed(phase, e.getClass().getSimpleName(), e.getMessage(), n);
+          failed(phase, e.getClass().getSimpleName(), e.getMessage(), first, n);
           continue;
         }
         if (f.isDone()) { // finished at once (a failure): loop here rather than recurse
-          record(phase, n, now, f.handle((r, t) -> t).join());
+          record(phase, first, n, now, f.handle((r, t) -> t).join());
           continue;
         }
         f.whenComplete((r, t) -> {
-          record(phase, n, now, t);
+          record(phase, first, n, now, t);
           next();
         });
         return;
@@ -232,7 +245,7 @@ public final class PublishLoop {
     }
   }
 
-  private void record(Phase phase, int n, long start, Throwable t) {
+  private void record(Phase phase, long first, int n, long start, Throwable t) {
     phase.latency.record(clock.getAsLong() - start);
     if (t == null) {
       phase.okCalls.increment();
@@ -243,9 +256,9 @@ public final class PublishLoop {
     if (c instanceof PublishException) {
       PublishResult pr = ((PublishException) c).result();
       String msg = pr.failures().isEmpty() ? c.getMessage() : pr.failures().get(0).toString();
-      failed(phase, pr.worstOutcome().name(), msg, n);
+      failed(phase, pr.worstOutcome().name(), msg, first, n);
     } else {
-      failed(phase, c.getClass().getSimpleName(), c.getMessage(), n);
+      failed(phase, c.getClass().getSimpleName(), c.getMessage(), first, n);
     }
   }
 
@@ -258,7 +271,8 @@ public final class PublishLoop {
     return -1;
   }
 
-  private static void failed(Phase phase, String kind, String message, int items) {
+  private static void failed(Phase phase, String kind, String message, long first, int items) {
+    phase.failedSeqs(first, items);
     phase.failedCalls.increment();
     phase.failedItems.add(items);
     phase.failuresByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();

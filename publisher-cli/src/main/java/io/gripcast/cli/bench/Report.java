@@ -1,5 +1,6 @@
 package io.gripcast.cli.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ public final class Report {
 
   public Report(
       List<String> endpoints, int batch, int concurrency, int size, List<Payloads.Kind> kinds, boolean ids,
-      PublishLoop.Phase phase, List<Subscribers.Subscriber> subscribers) {
+      PublishLoop.Phase phase, List<Subscribers.Subscriber> subscribers, boolean waitTimedOut, Duration subscribeTimeout) {
     double secs = phase.seconds();
     List<String> formats = new ArrayList<>();
     kinds.forEach(k -> formats.add(k.wireName()));
@@ -42,6 +43,11 @@ public final class Report {
         m.put("delivered", s.delivered());
         m.put("expected", phase.okItems());
         m.put("duplicates", s.duplicates());
+        // never silent: which accepted items did not arrive, and the likely reason
+        Subscribers.Missing missing = s.missing(phase);
+        m.put("lost", missing.count());
+        m.put("lostSeqs", missing.count() == 0 ? null : missing.rangesText());
+        m.put("lossReason", Subscribers.lossReason(s, missing, waitTimedOut, subscribeTimeout));
         m.put("latencyMs", latency(s.latency()));
         m.put("error", s.error());
         subs.add(m);
@@ -90,9 +96,14 @@ public final class Report {
     if (subs != null) {
       for (Object o : subs) {
         Map<String, Object> m = (Map<String, Object>) o;
-        sb.append(String.format("  subscriber   %s: %,d of %,d delivered%s, end-to-end %s%s%n", m.get("url"), m.get("delivered"),
-            m.get("expected"), ((long) m.get("duplicates")) > 0 ? " (+" + m.get("duplicates") + " duplicates)" : "",
+        long lost = (long) m.get("lost");
+        sb.append(String.format("  subscriber   %s: %,d of %,d delivered%s%s, end-to-end %s%s%n", m.get("url"), m.get("delivered"),
+            m.get("expected"), lost > 0 ? String.format(", %,d LOST", lost) : "",
+            ((long) m.get("duplicates")) > 0 ? " (+" + m.get("duplicates") + " duplicates)" : "",
             latencyText((Map<String, Object>) m.get("latencyMs")), m.get("error") == null ? "" : "; " + m.get("error")));
+        if (lost > 0) {
+          sb.append(String.format("    lost items %s%n    why        %s%n", m.get("lostSeqs"), m.get("lossReason")));
+        }
       }
     }
     return sb.toString().stripTrailing();

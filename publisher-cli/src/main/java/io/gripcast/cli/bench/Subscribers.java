@@ -69,6 +69,43 @@ public final class Subscribers implements AutoCloseable {
       return duplicates.get();
     }
 
+    /** True for a WebSocket subscriber, false for an HTTP stream. */
+    public boolean webSocket() {
+      return url.regionMatches(true, 0, "ws", 0, 2);
+    }
+
+    /**
+     * The items of {@code phase} that the proxy accepted (their publish call succeeded) but this
+     * subscriber did not receive.
+     */
+    public synchronized Missing missing(PublishLoop.Phase phase) {
+      long count = 0;
+      List<String> ranges = new ArrayList<>();
+      long moreRanges = 0;
+      long runStart = -1;
+      for (long seq = phase.firstSeq(); seq <= phase.endSeq(); seq++) {
+        boolean missed = seq < phase.endSeq() && !phase.failedSeq(seq) && !seen(seq);
+        if (missed) {
+          count++;
+          if (runStart < 0) {
+            runStart = seq;
+          }
+        } else if (runStart >= 0) {
+          if (ranges.size() < Missing.MAX_RANGES) {
+            ranges.add(seq - 1 == runStart ? Long.toString(runStart) : runStart + "-" + (seq - 1));
+          } else {
+            moreRanges++;
+          }
+          runStart = -1;
+        }
+      }
+      return new Missing(count, ranges, moreRanges);
+    }
+
+    private boolean seen(long seq) {
+      return seq >= rangeStart && seq - rangeStart <= Integer.MAX_VALUE && seen.get((int) (seq - rangeStart));
+    }
+
     void onText(Payloads payloads, String text) {
       long now = System.nanoTime();
       int start = 0;
@@ -96,6 +133,24 @@ public final class Subscribers implements AutoCloseable {
         }
         start = end + 1;
       }
+    }
+  }
+
+  /**
+   * Accepted items a subscriber did not receive: how many, and the first {@link #MAX_RANGES}
+   * runs of their sequence numbers (e.g. {@code 1008-1057}), which is where to look in the
+   * proxy's logs. Pushpin drops in runs: while a connection's buffer is full, every item for it.
+   */
+  public record Missing(long count, List<String> ranges, long moreRanges) {
+    static final int MAX_RANGES = 5;
+
+    public Missing {
+      ranges = List.copyOf(ranges);
+    }
+
+    /** {@code "1008-1057, 1100, 2210-2250 (+3 more ranges)"}, or "" when nothing is missing. */
+    public String rangesText() {
+      return String.join(", ", ranges) + (moreRanges > 0 ? " (+" + moreRanges + " more ranges)" : "");
     }
   }
 
@@ -213,6 +268,31 @@ public final class Subscribers implements AutoCloseable {
       s.rangeStart = start;
       s.rangeEnd = end;
     }
+  }
+
+  /**
+   * Why a subscriber that stayed connected likely missed items, for the report; null when it
+   * missed none. {@code waitTimedOut}: deliveries were still arriving when --subscribe-timeout
+   * ended the wait.
+   */
+  public static String lossReason(Subscriber s, Missing missing, boolean waitTimedOut, Duration timeout) {
+    if (missing.count() == 0) {
+      return null;
+    }
+    if (s.error() != null) {
+      return "the subscriber's connection failed or closed during the run (see its error)";
+    }
+    if (waitTimedOut) {
+      return "items were still arriving when --subscribe-timeout (" + timeout.toMillis() + " ms) ended the wait: raise it";
+    }
+    if (s.webSocket()) {
+      return "the proxy did not send them while the connection stayed open. Pushpin drops a ws-message,"
+          + " without logging it, when the WebSocket connection's send buffer is full ([runner] client_buffer_size,"
+          + " 8192 bytes by default): publish fewer or smaller items at once, or raise client_buffer_size";
+    }
+    return "the proxy did not send them while the connection stayed open. Pushpin queues at most 100 items for an"
+        + " HTTP stream connection whose send buffer is full ([runner] client_buffer_size) and drops the rest (logged at"
+        + " debug level only): publish fewer or smaller items at once, or raise client_buffer_size";
   }
 
   /** Total distinct measured items over all subscribers. */
