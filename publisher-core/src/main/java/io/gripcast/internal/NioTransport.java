@@ -37,8 +37,9 @@ import okhttp3.HttpUrl;
  * timeouts. It never runs user code: finished attempts' futures are completed on the
  * {@code callbacks} executor (the publisher's cached daemon pool), a select round's worth at a
  * time through a {@link Handoff}, because what depends on those futures is the retry, the next
- * batch, the listener and the caller's own stages, any of which may block. Host names that are not IP literals (or {@code localhost}) are resolved on that executor
- * too, never on the selector thread.
+ * batch, the listener and the caller's own stages, any of which may block. Host names that are
+ * not IP literals (or {@code localhost}) are resolved on that executor too, never on the selector
+ * thread.
  *
  * <p>Each request is {@code Connection: close} with a fixed Content-Length; responses are read to
  * their end (Content-Length, chunked or end of connection) but only the first 512 body bytes are
