@@ -69,7 +69,7 @@ class HandoffTest {
     CountDownLatch done = new CountDownLatch(2);
     h.offer(() -> { // as a caller's stage that joins a publish completing in the same round
       try {
-        if (second.await(10, TimeUnit.SECONDS)) {
+        if (second.await(60, TimeUnit.SECONDS)) { // longer than produceUntil waits: only a rescue lets it finish in time
           done.countDown();
         }
       } catch (InterruptedException e) {
@@ -80,10 +80,8 @@ class HandoffTest {
       second.countDown();
       done.countDown();
     });
-    long start = System.nanoTime();
     produceUntil(h, done);
     assertTrue(executes.get() >= 2, "a second drainer took over");
-    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "rescued by the stall timer, not by the first task giving up");
   }
 
   @Test
