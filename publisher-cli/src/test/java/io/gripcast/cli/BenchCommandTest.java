@@ -198,7 +198,7 @@ class BenchCommandTest {
     answer = n -> {
       most.accumulateAndGet(now.incrementAndGet(), Math::max);
       try {
-        Thread.sleep(15); // long enough for the other calls to arrive
+        Thread.sleep(50); // long enough for the other calls to arrive, even on a loaded machine
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
