@@ -88,10 +88,7 @@ public final class NioPublishProbe {
         }
         Batches.Batch b = Batches.split(ps, 1_000_000).get(0);
         byte[] head = (new String(head0, StandardCharsets.US_ASCII) + b.bodyBytes() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer[] out = {
-          ByteBuffer.wrap(head), ByteBuffer.wrap(io.gripcast.internal.WireJson.ENVELOPE_START),
-          ByteBuffer.wrap(b.buffer(), b.offset(), b.length()), ByteBuffer.wrap(io.gripcast.internal.WireJson.ENVELOPE_END)
-        };
+        ByteBuffer[] out = b.requestParts(head);
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
         Conn c = new Conn(ch, out, batch, now);

@@ -28,11 +28,24 @@ public final class Batches {
      * start.
      */
     public java.nio.ByteBuffer[] bodyParts() {
-      return new java.nio.ByteBuffer[] {
-        java.nio.ByteBuffer.wrap(WireJson.ENVELOPE_START).asReadOnlyBuffer(),
-        java.nio.ByteBuffer.wrap(buffer, offset, length).asReadOnlyBuffer(),
-        java.nio.ByteBuffer.wrap(WireJson.ENVELOPE_END).asReadOnlyBuffer()
-      };
+      return parts(null);
+    }
+
+    /** A whole request for one gathering write: {@code head}, then {@link #bodyParts()}. */
+    public java.nio.ByteBuffer[] requestParts(byte[] head) {
+      return parts(java.util.Objects.requireNonNull(head, "head"));
+    }
+
+    private java.nio.ByteBuffer[] parts(byte[] head) {
+      int h = head == null ? 0 : 1;
+      java.nio.ByteBuffer[] p = new java.nio.ByteBuffer[h + 3];
+      if (head != null) {
+        p[0] = java.nio.ByteBuffer.wrap(head);
+      }
+      p[h] = java.nio.ByteBuffer.wrap(WireJson.ENVELOPE_START).asReadOnlyBuffer();
+      p[h + 1] = java.nio.ByteBuffer.wrap(buffer, offset, length).asReadOnlyBuffer();
+      p[h + 2] = java.nio.ByteBuffer.wrap(WireJson.ENVELOPE_END).asReadOnlyBuffer();
+      return p;
     }
   }
 

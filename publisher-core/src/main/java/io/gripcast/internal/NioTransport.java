@@ -347,10 +347,7 @@ public final class NioTransport implements Transport {
 
     Exchange(HttpUrl url, byte[] head, Batches.Batch batch) {
       this.url = url;
-      ByteBuffer[] body = batch.bodyParts();
-      this.out = new ByteBuffer[body.length + 1];
-      this.out[0] = ByteBuffer.wrap(head);
-      System.arraycopy(body, 0, this.out, 1, body.length);
+      this.out = batch.requestParts(head);
     }
 
     @Override
@@ -541,8 +538,7 @@ public final class NioTransport implements Transport {
 
     private void end() {
       finished = true;
-      active.remove(this);
-      closeChannel();
+      closeChannel(); // also takes it off the active list
     }
 
     private void closeChannel() {
