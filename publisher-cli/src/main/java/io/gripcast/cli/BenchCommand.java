@@ -204,7 +204,9 @@ public final class BenchCommand implements Callable<Integer> {
           waitTimedOut, s.subscribeTimeout);
       out.println(json ? report.json() : report.text());
       out.flush();
-      warnLosses(report, err);
+      // a loss shows on stderr too, so it is seen even under --json
+      report.lossWarnings().forEach(w -> err.println("gripcast bench: warning: " + w));
+      err.flush();
       Outcome worst = phase.worstOutcome();
       if (worst == null) {
         return subs.all().stream().anyMatch(x -> x.error() != null) ? UNAVAILABLE : OK;
@@ -326,23 +328,6 @@ public final class BenchCommand implements Callable<Integer> {
       Thread.sleep(20);
     }
     return false;
-  }
-
-  /** A subscriber that missed items gets a line on stderr too, so the loss shows even under --json. */
-  @SuppressWarnings("unchecked")
-  private static void warnLosses(Report report, PrintWriter err) {
-    List<Map<String, Object>> subs = (List<Map<String, Object>>) report.data().get("subscribers");
-    if (subs == null) {
-      return;
-    }
-    for (Map<String, Object> m : subs) {
-      long lost = (long) m.get("lost");
-      if (lost > 0) {
-        err.printf("gripcast bench: warning: subscriber %s did not receive %,d of %,d accepted items (%s): %s%n",
-            m.get("url"), lost, m.get("expected"), m.get("lostSeqs"), m.get("lossReason"));
-      }
-    }
-    err.flush();
   }
 
   private void progress(String line, PrintWriter err) {

@@ -109,6 +109,24 @@ public final class Report {
     return sb.toString().stripTrailing();
   }
 
+  /** One line per subscriber that missed accepted items: who, how many, which and why. */
+  @SuppressWarnings("unchecked")
+  public List<String> lossWarnings() {
+    List<String> out = new ArrayList<>();
+    List<Object> subs = (List<Object>) data.get("subscribers");
+    if (subs != null) {
+      for (Object o : subs) {
+        Map<String, Object> m = (Map<String, Object>) o;
+        long lost = (long) m.get("lost");
+        if (lost > 0) {
+          out.add(String.format("subscriber %s did not receive %,d of %,d accepted items (%s): %s",
+              m.get("url"), lost, m.get("expected"), m.get("lostSeqs"), m.get("lossReason")));
+        }
+      }
+    }
+    return out;
+  }
+
   private static String latencyText(Map<String, Object> l) {
     return String.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", l.get("p50"), l.get("p90"), l.get("p99"), l.get("max"));
   }
