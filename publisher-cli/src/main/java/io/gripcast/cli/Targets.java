@@ -22,12 +22,8 @@ final class Targets {
   static final String DEFAULT_SPEC = "http://localhost:5561";
 
   /** The parsed endpoints, and how to name each one in a message (never with a secret). */
-  record Prepared(List<Endpoint> endpoints, List<String> labels) {
-    /** True when no endpoint needs TLS. */
-    boolean allCleartext() {
-      return endpoints.stream().allMatch(e -> "http".equalsIgnoreCase(e.publishUri().getScheme()));
-    }
-  }
+  record Prepared(List<Endpoint> endpoints, List<String> labels) {}
+
 
   /**
    * @param specs --spec values (may be empty)
