@@ -24,8 +24,8 @@ public record PublishResult(boolean success, SuccessPolicy policy, int items, Li
   }
 
   /**
-   * The worst outcome over all endpoints, in the order PUBLISHED &lt; UNAVAILABLE &lt; REJECTED &lt;
-   * AUTH_REFUSED &lt; CANCELLED... see {@link #severity(Outcome)}.
+   * The worst outcome over all endpoints, in the order PUBLISHED &lt; CANCELLED &lt; UNAVAILABLE
+   * &lt; UNKNOWN &lt; REJECTED &lt; AUTH_REFUSED: see {@link #severity(Outcome)}.
    */
   public Outcome worstOutcome() {
     Outcome worst = Outcome.PUBLISHED;
@@ -46,10 +46,12 @@ public record PublishResult(boolean success, SuccessPolicy policy, int items, Li
         return 1;
       case UNAVAILABLE:
         return 2;
+      case UNKNOWN:
+        return 3; // worse than unavailable: the caller must decide whether to publish again
       case REJECTED:
-        return 3;
-      case AUTH_REFUSED:
         return 4;
+      case AUTH_REFUSED:
+        return 5;
       default:
         throw new AssertionError(o);
     }

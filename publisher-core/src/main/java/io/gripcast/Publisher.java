@@ -12,6 +12,7 @@ import io.gripcast.internal.PublishCall;
 import io.gripcast.internal.Target;
 import io.gripcast.internal.Threads;
 import io.gripcast.internal.Transport;
+import io.gripcast.internal.Watchdog;
 import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
 import java.net.Proxy;
@@ -26,6 +27,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +50,36 @@ import okhttp3.OkHttpClient;
  * }
  * }</pre>
  *
- * <p>Threads: the publisher owns the threads it creates (daemon threads, started lazily) and stops
- * them on {@link #close()}: for plain {@code http://} endpoints one I/O thread
- * ({@code gripcast-nio}) that sends every request, for {@code https://} endpoints OkHttp's
- * dispatcher, in both cases a pool ({@code gripcast-http}) where publishes complete, and the retry
- * scheduler. When you pass your own {@link OkHttpClient}, every endpoint goes through it, and its
- * dispatcher and connection pool stay yours.
+ * <p>Transports ({@link Builder#transport(HttpTransport)}): by default plain {@code http://}
+ * endpoints go through gripcast's own selector-based client and {@code https://} endpoints (and
+ * endpoints behind a proxy) through OkHttp. Both behave alike.
+ *
+ * <p>Threads: the publisher owns the threads it creates (daemon threads, started lazily, all named
+ * {@code gripcast-*}) and stops them on {@link #close()}. Their number is bounded:
+ * <ul>
+ *   <li>{@code gripcast-nio}: one I/O thread that sends every request of the selector transport;
+ *   <li>{@code gripcast-okhttp-N}: OkHttp's dispatcher, at most {@value #MAX_OKHTTP_CALLS} (only when
+ *       an endpoint goes through OkHttp and you did not pass your own client);
+ *   <li>{@code gripcast-callback-N}: where publishes complete, so where your dependent stages run: at
+ *       most {@value #MAX_CALLBACK_THREADS}, unless you pass your own executor with
+ *       {@link Builder#callbackExecutor}; the first is used until one of your stages blocks;
+ *   <li>{@code gripcast-dns-N}: host name lookups for the selector transport, at most 4;
+ *   <li>{@code gripcast-retry}: one, waits between retries;
+ *   <li>{@code gripcast-watchdog}: one, ends any attempt still running past its call timeout plus
+ *       200 ms, whatever the transports do.
+ * </ul>
+ * When you pass your own {@link OkHttpClient}, its dispatcher and connection pool stay yours.
+ *
+ * <p>No hang: every attempt ends within its call timeout (plus a 200 ms grace), a publish within
+ * its retry budget plus one call timeout per request, and a synchronous publish never waits
+ * longer than that bound (see {@link #publishAll(List)} and docs/reliability.md).
  */
 public final class Publisher implements AutoCloseable {
+
+  /** The most threads of the default callback pool. */
+  public static final int MAX_CALLBACK_THREADS = 64;
+  /** The most OkHttp calls at once when the publisher builds its own OkHttp client; more wait in its queue. */
+  public static final int MAX_OKHTTP_CALLS = 64;
 
   private final List<EndpointClient> clients;
   private final SuccessPolicy successPolicy;
@@ -63,10 +87,14 @@ public final class Publisher implements AutoCloseable {
   private final boolean idempotentIds;
   private final PublishListener listener;
   private final Duration closeTimeout;
+  private final Duration callTimeout;
+  private final RetryPolicy retryPolicy;
   private final OkHttpClient http; // null when no endpoint needs OkHttp
-  private final NioTransport nio; // null when the caller passed an OkHttpClient
-  private final ExecutorService ownedDispatcherExecutor; // null when the caller's client is used
+  private final NioTransport nio; // null when no endpoint goes through the selector transport
+  private final ExecutorService ownedCallbacks; // null when the caller passed an executor
+  private final ExecutorService ownedOkHttpExecutor; // null when no OkHttp or the caller's client
   private final Threads.LazyScheduler scheduler = new Threads.LazyScheduler("gripcast-retry");
+  private final Watchdog watchdog = new Watchdog("gripcast-watchdog");
   private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -79,29 +107,52 @@ public final class Publisher implements AutoCloseable {
     this.idempotentIds = b.idempotentIds;
     this.listener = b.listener;
     this.closeTimeout = b.closeTimeout;
-    // Which transport: plain http endpoints go through the selector-based NioTransport (no thread
-    // per call: Pushpin closes every connection, so a publish is a connect, a write and a read),
-    // unless the caller passed their own OkHttpClient, which then carries every endpoint. https
-    // endpoints always go through OkHttp (TLS).
-    // An endpoint that the JVM's ProxySelector routes through a proxy also goes through OkHttp, which
-    // honours it; the selector transport only ever connects directly.
-    boolean useNio = b.okHttpClient == null;
-    boolean needOkHttp = !useNio || b.endpoints.stream().anyMatch(e -> !nioCanCarry(e));
-    if (b.okHttpClient != null) {
-      ownedDispatcherExecutor = null;
+    this.callTimeout = b.callTimeout;
+    this.retryPolicy = b.retryPolicy;
+    // Which transport carries each endpoint (see HttpTransport): decided once, here.
+    List<Boolean> viaSelector = new ArrayList<>(b.endpoints.size());
+    for (Endpoint e : b.endpoints) {
+      boolean http = "http".equalsIgnoreCase(e.publishUri().getScheme());
+      switch (b.transport) {
+        case SELECTOR:
+          if (!http) {
+            throw new IllegalStateException("transport(SELECTOR) carries http:// endpoints only, but "
+                + e.publishUri().getScheme() + "://" + e.publishUri().getHost()
+                + " needs TLS; use transport(AUTOMATIC) (the default) or transport(OKHTTP)");
+          }
+          viaSelector.add(true); // always direct: a proxy of the JVM's ProxySelector is not used
+          break;
+        case OKHTTP:
+          viaSelector.add(false);
+          break;
+        case AUTOMATIC:
+        default:
+          viaSelector.add(http && isDirect(e));
+      }
+    }
+    boolean needOkHttp = viaSelector.contains(false);
+    boolean needSelector = viaSelector.contains(true);
+    Executor callbacks;
+    if (b.callbackExecutor != null) {
+      ownedCallbacks = null;
+      callbacks = b.callbackExecutor;
     } else {
       // completions of both transports run here: never on the selector thread, never on a caller's
-      ownedDispatcherExecutor = Threads.cachedDaemonPool("gripcast-http");
+      ownedCallbacks = Threads.boundedDaemonPool("gripcast-callback", MAX_CALLBACK_THREADS);
+      callbacks = ownedCallbacks;
     }
     if (needOkHttp) {
       OkHttpClient.Builder hb;
       if (b.okHttpClient != null) {
         hb = b.okHttpClient.newBuilder();
+        ownedOkHttpExecutor = null;
       } else {
-        Dispatcher dispatcher = new Dispatcher(ownedDispatcherExecutor);
+        // as many threads as the dispatcher runs calls: a call never waits for a thread
+        ownedOkHttpExecutor = Threads.boundedDaemonPool("gripcast-okhttp", MAX_OKHTTP_CALLS);
+        Dispatcher dispatcher = new Dispatcher(ownedOkHttpExecutor);
         // Pushpin closes the connection after every publish, so every endpoint may hold many calls at once
-        dispatcher.setMaxRequests(256);
-        dispatcher.setMaxRequestsPerHost(64);
+        dispatcher.setMaxRequests(MAX_OKHTTP_CALLS);
+        dispatcher.setMaxRequestsPerHost(MAX_OKHTTP_CALLS);
         hb = new OkHttpClient.Builder().dispatcher(dispatcher).connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
       }
       this.http = hb
@@ -120,26 +171,27 @@ public final class Publisher implements AutoCloseable {
           .fastFallback(false)
           .build();
     } else {
-      // Only http:// endpoints and no client of the caller's: OkHttp is not built at all (its TLS
-      // setup alone was about 40 % of a cold start's time to the first publish).
+      // No endpoint needs OkHttp: it is not built at all (its TLS setup alone was about 40 % of a
+      // cold start's time to the first publish).
       this.http = null;
+      ownedOkHttpExecutor = null;
     }
-    Transport okHttp = http == null ? null : new OkHttpTransport(http);
-    this.nio = useNio ? new NioTransport(b.connectTimeout, b.readTimeout, b.writeTimeout, b.callTimeout, ownedDispatcherExecutor) : null;
+    Transport okHttp = http == null ? null : new OkHttpTransport(http, callbacks);
+    this.nio = needSelector
+        ? new NioTransport(b.connectTimeout, b.readTimeout, b.writeTimeout, b.callTimeout, callbacks)
+        : null;
     List<EndpointClient> cs = new ArrayList<>();
-    for (Endpoint e : b.endpoints) {
-      Target t = Endpoints.target(e, b.tokenTtl);
-      Transport transport = nio != null && nioCanCarry(e) ? nio : okHttp;
-      cs.add(new EndpointClient(t, transport, b.retryPolicy, scheduler::get, listener, () -> closed));
+    for (int i = 0; i < b.endpoints.size(); i++) {
+      Target t = Endpoints.target(b.endpoints.get(i), b.tokenTtl);
+      Transport transport = viaSelector.get(i) ? nio : okHttp;
+      cs.add(new EndpointClient(t, transport, b.retryPolicy, scheduler::get, listener, () -> closed,
+          watchdog, b.callTimeout, callbacks));
     }
     this.clients = List.copyOf(cs);
   }
 
-  /** Plain http, and no proxy configured for it (system properties or a custom ProxySelector). */
-  private static boolean nioCanCarry(Endpoint e) {
-    if (!"http".equalsIgnoreCase(e.publishUri().getScheme())) {
-      return false;
-    }
+  /** No proxy configured for the endpoint (system properties or a custom ProxySelector). */
+  private static boolean isDirect(Endpoint e) {
     ProxySelector selector = ProxySelector.getDefault();
     if (selector == null) {
       return true;
@@ -170,26 +222,32 @@ public final class Publisher implements AutoCloseable {
 
   /** Publishes {@code item} on {@code channel}; blocks until every endpoint answered or gave up. */
   public PublishResult publish(String channel, Item item) {
-    return await(publishAsync(channel, item));
+    return await(start(List.of(new Publication(channel, item))));
   }
 
   /** Publishes {@code item} on each of {@code channels}, in one request per endpoint. */
   public PublishResult publish(Collection<String> channels, Item item) {
-    return await(publishAsync(channels, item));
+    return await(start(publications(channels, item)));
   }
 
   /** Publishes one publication. */
   public PublishResult publish(Publication publication) {
-    return await(publishAllAsync(List.of(publication)));
+    return await(start(List.of(publication)));
   }
 
   /**
    * Publishes a list of items, in order, in as few requests per endpoint as the body limit allows.
    * With several requests, they are sent one after another, and a failed one stops the rest for that
    * endpoint ({@link EndpointResult#itemsPublished()} says how far it got).
+   *
+   * <p>This and the other synchronous methods wait at most the publish's bound: per request, the
+   * retry policy's total budget plus one call timeout and a second's grace. The transports' own
+   * deadlines end a publish long before that; should they not (a callback pool whose every thread
+   * is blocked by the caller's own stages, say), the publish is cancelled when the bound passes and
+   * reported as {@link Outcome#UNKNOWN}.
    */
   public PublishResult publishAll(List<Publication> publications) {
-    return await(publishAllAsync(publications));
+    return await(start(publications));
   }
 
   // ------------------------------------------------------------------ asynchronous
@@ -201,6 +259,10 @@ public final class Publisher implements AutoCloseable {
 
   /** Like {@link #publish(Collection, Item)}, without blocking. */
   public CompletableFuture<PublishResult> publishAsync(Collection<String> channels, Item item) {
+    return publishAllAsync(publications(channels, item));
+  }
+
+  private static List<Publication> publications(Collection<String> channels, Item item) {
     Objects.requireNonNull(channels, "channels");
     if (channels.isEmpty()) {
       throw new IllegalArgumentException("channels is empty: give at least one channel to publish on");
@@ -209,7 +271,7 @@ public final class Publisher implements AutoCloseable {
     for (String c : channels) {
       ps.add(new Publication(c, item));
     }
-    return publishAllAsync(ps);
+    return ps;
   }
 
   /**
@@ -222,6 +284,10 @@ public final class Publisher implements AutoCloseable {
    * @throws IllegalStateException when the publisher is closed
    */
   public CompletableFuture<PublishResult> publishAllAsync(List<Publication> publications) {
+    return start(publications).result();
+  }
+
+  private InFlight start(List<Publication> publications) {
     Objects.requireNonNull(publications, "publications");
     if (closed) {
       throw new IllegalStateException("publisher is closed; build a new one");
@@ -232,7 +298,7 @@ public final class Publisher implements AutoCloseable {
     CompletableFuture<PublishResult> result = new CompletableFuture<>();
     List<EndpointClient.Run> runs = new ArrayList<>(clients.size());
     List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
-    InFlight entry = new InFlight(call, runs, result);
+    InFlight entry = new InFlight(call, runs, result, batches.size());
     inFlight.add(entry);
     result.whenComplete((r, t) -> {
       inFlight.remove(entry);
@@ -265,12 +331,37 @@ public final class Publisher implements AutoCloseable {
         result.completeExceptionally(new PublishException(pr));
       }
     });
-    return result;
+    return entry;
   }
 
-  private static PublishResult await(CompletableFuture<PublishResult> f) {
+  /**
+   * The longest a publish of {@code requests} requests per endpoint can take: each request's
+   * retries stop within the budget, and its last attempt ends within a call timeout and the
+   * watchdog's grace; the extra second covers scheduling.
+   */
+  long boundMillis(int requests) {
+    long perRequest = retryPolicy.totalBudget().toMillis() + callTimeout.toMillis() + Watchdog.GRACE_MILLIS;
+    return Math.max(1, requests) * perRequest + 1_000;
+  }
+
+  private PublishResult await(InFlight entry) {
+    CompletableFuture<PublishResult> f = entry.result();
+    long bound = boundMillis(entry.requests());
     try {
-      return f.get();
+      try {
+        return f.get(bound, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // Never reached while the transports and the retry scheduler work: a last line so that a
+        // synchronous caller is never stuck. What is still running is cancelled and reported.
+        entry.call().cancel();
+        for (EndpointClient.Run run : entry.runs()) {
+          run.abandon(Outcome.UNKNOWN, "no outcome within the publish's bound of " + bound
+              + " ms; cancelled, the proxy may have accepted the items");
+        }
+        return f.get(1, TimeUnit.SECONDS);
+      }
+    } catch (TimeoutException e) {
+      throw new GripException("publish did not end within " + bound + " ms, even after it was cancelled", e);
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
@@ -318,15 +409,17 @@ public final class Publisher implements AutoCloseable {
       }
     }
     scheduler.shutdown();
+    watchdog.close();
     if (nio != null) {
-      nio.shutdown(); // before the executor: the attempts it ends complete there
+      nio.shutdown(); // before the callback pool: the attempts it ends complete there
     }
-    if (ownedDispatcherExecutor != null) {
-      if (http != null) {
-        http.dispatcher().cancelAll();
-        http.connectionPool().evictAll();
-      }
-      ownedDispatcherExecutor.shutdown();
+    if (http != null && ownedOkHttpExecutor != null) {
+      http.dispatcher().cancelAll();
+      http.connectionPool().evictAll();
+      ownedOkHttpExecutor.shutdown();
+    }
+    if (ownedCallbacks != null) {
+      ownedCallbacks.shutdown(); // queued completions still run; idle threads end at once
     }
   }
 
@@ -335,7 +428,8 @@ public final class Publisher implements AutoCloseable {
     return "Publisher" + endpoints();
   }
 
-  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result) {
+  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result,
+      int requests) {
     // Identity, not the record's value semantics: an entry of the in-flight set is one publish, and
     // the generated hashCode/equals are bootstrapped through method handles on first use (tens of
     // milliseconds of a cold CLI publish)
@@ -365,6 +459,8 @@ public final class Publisher implements AutoCloseable {
     private boolean idempotentIds = true;
     private PublishListener listener = new PublishListener() {};
     private OkHttpClient okHttpClient;
+    private HttpTransport transport = HttpTransport.AUTOMATIC;
+    private Executor callbackExecutor;
 
     private Builder() {}
 
@@ -466,12 +562,38 @@ public final class Publisher implements AutoCloseable {
     }
 
     /**
-     * Shares your OkHttpClient's dispatcher and connection pool. The publisher derives its own
-     * client from it (with its own timeouts, no redirects and no automatic retries) and does not
-     * shut your client down on close.
+     * The OkHttpClient whose dispatcher and connection pool the endpoints that go through OkHttp
+     * share (see {@link #transport}): {@code https://} endpoints, endpoints behind a proxy, or every
+     * endpoint with {@link HttpTransport#OKHTTP}. The publisher derives its own client from it (with
+     * its own timeouts, no redirects and no automatic retries) and does not shut yours down on
+     * close. It does not move {@code http://} endpoints to OkHttp by itself: say
+     * {@code transport(HttpTransport.OKHTTP)} for that.
      */
     public Builder okHttpClient(OkHttpClient client) {
       okHttpClient = Objects.requireNonNull(client, "okHttpClient");
+      return this;
+    }
+
+    /**
+     * Which HTTP client carries the requests (default {@link HttpTransport#AUTOMATIC}: the
+     * selector transport for directly reached {@code http://} endpoints, OkHttp for the rest).
+     * {@link HttpTransport#SELECTOR} with an {@code https://} endpoint fails at {@link #build()}.
+     */
+    public Builder transport(HttpTransport choice) {
+      transport = Objects.requireNonNull(choice, "transport");
+      return this;
+    }
+
+    /**
+     * Where publishes complete, and so where the stages you add to the returned futures run
+     * (default: the publisher's own pool of at most {@value Publisher#MAX_CALLBACK_THREADS} daemon
+     * threads). Pass your own to bound or account for those threads yourself; it stays yours (the
+     * publisher does not shut it down). It must not refuse tasks: a completion it refuses runs on
+     * the thread that tried to hand it over. A stage that blocks holds one of its threads, and
+     * gripcast adds a task when completions wait more than 5 ms behind one, up to 64 at once.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
       return this;
     }
 

@@ -1,6 +1,8 @@
 package io.gripcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,9 +74,10 @@ class PublisherWireTest {
   }
 
   @Test
-  void plainHttpGoesThroughTheSelectorTransportUnlessTheCallerPassedAClient() throws Exception {
-    server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+  void theTransportIsANamedChoiceAndAClientAloneDoesNotMovePlainHttpToOkHttp() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    }
     try (Publisher p = Publisher.builder().endpoint(base()).build()) {
       p.publish("c", Item.of(WsMessage.text("x")));
     }
@@ -84,15 +87,32 @@ class PublisherWireTest {
     assertEquals("127.0.0.1:" + server.getPort(), nio.getHeaders().get("Host"));
     assertEquals("text/plain", nio.getHeaders().get("Accept"));
     okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
-    try (Publisher p = Publisher.builder().endpoint(base()).okHttpClient(mine).build()) {
-      p.publish("c", Item.of(WsMessage.text("x")));
+    try {
+      try (Publisher p = Publisher.builder().endpoint(base()).okHttpClient(mine).build()) {
+        p.publish("c", Item.of(WsMessage.text("x")));
+      }
+      assertEquals("close", take().getHeaders().get("Connection"), "AUTOMATIC keeps http:// on the selector transport");
+      try (Publisher p = Publisher.builder().endpoint(base()).okHttpClient(mine).transport(HttpTransport.OKHTTP).build()) {
+        p.publish("c", Item.of(WsMessage.text("x")));
+      }
     } finally {
       mine.dispatcher().executorService().shutdown();
       mine.connectionPool().evictAll();
     }
     RecordedRequest ok = take();
-    assertTrue(ok.getHeaders().get("User-Agent").startsWith("okhttp/"), ok.getHeaders().get("User-Agent"));
+    // OkHttp's own headers tell the transports apart; both say who they are the same way
+    assertEquals("Keep-Alive", ok.getHeaders().get("Connection"));
+    assertEquals("gzip", ok.getHeaders().get("Accept-Encoding"));
+    assertEquals(nio.getHeaders().get("User-Agent"), ok.getHeaders().get("User-Agent"));
     assertEquals(M.readTree(nio.getBody().utf8()).get("items").size(), M.readTree(ok.getBody().utf8()).get("items").size());
+  }
+
+  @Test
+  void selectorTransportRefusesHttpsEndpointsAtBuildTime() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Publisher.builder()
+        .endpoint("https://api.example.com/realm?key=c2VjcmV0").transport(HttpTransport.SELECTOR).build());
+    assertTrue(e.getMessage().contains("https://api.example.com") && e.getMessage().contains("transport(OKHTTP)"), e.getMessage());
+    assertFalse(e.getMessage().contains("c2VjcmV0"), "no secret in the message");
   }
 
   @Test
@@ -272,6 +292,6 @@ class PublisherWireTest {
     RecordedRequest r = take();
     assertEquals("pushpin.internal.example", r.getUrl().host(), "the proxy got the absolute request for the endpoint");
     assertEquals("/publish/", r.getUrl().encodedPath());
-    assertTrue(r.getHeaders().get("User-Agent").startsWith("okhttp/"), r.getHeaders().get("User-Agent"));
+    assertEquals("Keep-Alive", r.getHeaders().get("Connection"), "sent by OkHttp, not by the selector transport");
   }
 }

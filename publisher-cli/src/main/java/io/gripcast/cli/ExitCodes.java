@@ -22,6 +22,11 @@ public final class ExitCodes {
   public static final int SOFTWARE = 70;
   /** {@code listen}: --timeout ended the wait before --count messages arrived (EX_TEMPFAIL). */
   public static final int TEMPFAIL = 75;
+  /**
+   * {@code publish}: the request went out but no readable answer came back, so the proxy may have
+   * accepted the items (EX_TEMPFAIL: running it again with the same ids is safe).
+   */
+  public static final int UNKNOWN = TEMPFAIL;
   /** The proxy rejected the request: a 4xx other than 401 and 403 (EX_PROTOCOL). */
   public static final int REJECTED = 76;
   /** Authentication refused: 401 or 403 (EX_NOPERM). */
@@ -41,7 +46,7 @@ public final class ExitCodes {
     "65:bad input data (unreadable file, bad NDJSON line, content over the body limit)",
     "69:proxy unavailable after retries (connection failure, timeout, 5xx, 429)",
     "70:internal error in gripcast (please report it, with --verbose output)",
-    "75:listen: --timeout reached before --count messages",
+    "75:publish: no readable answer, the proxy may have accepted the items (same ids: safe to retry); listen: --timeout reached before --count messages",
     "76:request rejected by the proxy (a 4xx other than 401 and 403)",
     "77:authentication refused (401, 403)",
     "78:configuration error (bad GRIP_URL, --spec or key)",

@@ -19,6 +19,8 @@ final class Failures {
         return ExitCodes.REJECTED;
       case AUTH_REFUSED:
         return ExitCodes.AUTH;
+      case UNKNOWN:
+        return ExitCodes.UNKNOWN;
       case UNAVAILABLE:
       case CANCELLED:
       default:
@@ -67,6 +69,9 @@ final class Failures {
             + "; check the key or token in GRIP_URL/--spec, or -u";
       case CANCELLED:
         return "publish to " + e.endpoint() + " was cancelled: " + answer;
+      case UNKNOWN:
+        return "no readable answer from " + e.endpoint() + " (" + tries + "): " + answer
+            + "; the proxy may have accepted the items. Publishing them again with the same ids (--id) is safe";
       case UNAVAILABLE:
       default:
         if (e.status() > 0) {

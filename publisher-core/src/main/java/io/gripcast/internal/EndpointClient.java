@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -41,28 +42,42 @@ public final class EndpointClient {
   private final Supplier<ScheduledExecutorService> scheduler;
   private final PublishListener listener;
   private final BooleanSupplier closed;
+  private final Watchdog watchdog;
+  private final long callTimeoutNanos;
+  private final Executor callbacks;
 
+  /**
+   * @param watchdog ends attempts that outlive {@code callTimeout} (plus its grace) whatever the transport does
+   * @param callbacks where the watchdog completes what it ends: never on its own thread, since the
+   *     caller's stages run on the completing thread
+   */
   public EndpointClient(
       Target target,
       Transport transport,
       RetryPolicy policy,
       Supplier<ScheduledExecutorService> scheduler,
       PublishListener listener,
-      BooleanSupplier closed) {
+      BooleanSupplier closed,
+      Watchdog watchdog,
+      Duration callTimeout,
+      Executor callbacks) {
     this.target = target;
     this.transport = transport;
     this.policy = policy;
     this.scheduler = scheduler;
     this.listener = listener;
     this.closed = closed;
+    this.watchdog = watchdog;
+    this.callTimeoutNanos = callTimeout.toNanos();
+    this.callbacks = callbacks;
     // The decisions live in the per-request Attempts object that each result and failure carries,
     // because resilience4j's predicates see only the result, not the call they belong to.
     RetryConfig config = RetryConfig.<AttemptResult>custom()
         .maxAttempts(policy.maxAttempts())
-        .retryOnResult(r -> r.attempts.shouldRetry(r, null))
+        .retryOnResult(r -> r.attempts.shouldRetry(r, null, false))
         .retryOnException(t -> {
           AttemptFailure f = unwrapFailure(t);
-          return f != null && f.attempts.shouldRetry(null, f.getCause());
+          return f != null && f.attempts.shouldRetry(null, f.getCause(), f.requestWritten);
         })
         .intervalBiFunction((Integer n, Either<Throwable, AttemptResult> e) ->
             e.isRight() ? e.get().attempts.nextDelayMillis : plannedDelayOf(e.getLeft()))
@@ -100,7 +115,12 @@ public final class EndpointClient {
      * scheduler will not run the pending retries that would otherwise end it.
      */
     public void abandon(String why) {
-      result.complete(failure(progress, Outcome.CANCELLED, progress.lastStatus, why, null));
+      abandon(Outcome.CANCELLED, why);
+    }
+
+    /** Ends the run now with {@code outcome} unless it already ended. */
+    public void abandon(Outcome outcome, String why) {
+      result.complete(failure(progress, outcome, progress.lastStatus, why, null));
     }
   }
 
@@ -162,11 +182,17 @@ public final class EndpointClient {
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    boolean requestWritten = false;
     if (cause instanceof AttemptFailure && cause.getCause() != null) {
+      requestWritten = ((AttemptFailure) cause).requestWritten;
       cause = cause.getCause();
     }
     if (cause instanceof CancellationException) {
       return failure(p, Outcome.CANCELLED, 0, cause.getMessage() == null ? "cancelled" : cause.getMessage(), null);
+    }
+    if (requestWritten) {
+      return failure(p, Outcome.UNKNOWN, 0, "the request went out, but no answer could be read ("
+          + describe(cause) + "); the proxy may have accepted the items", cause);
     }
     return failure(p, Outcome.UNAVAILABLE, 0, describe(cause), cause);
   }
@@ -192,6 +218,9 @@ public final class EndpointClient {
     if (t instanceof UnknownHostException) {
       return "unknown host " + t.getMessage() + ": check the GRIP_URL's host";
     }
+    if (t instanceof java.net.ProtocolException) {
+      return "protocol error: " + t.getMessage();
+    }
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
@@ -216,17 +245,59 @@ public final class EndpointClient {
       f.completeExceptionally(new AttemptFailure(attempts, new CancellationException("publish cancelled")));
       return f;
     }
-    exchange.start().whenComplete((response, e) -> {
+    Deadline deadline = new Deadline(exchange, f, attempts);
+    watchdog.watch(deadline);
+    CompletableFuture<Transport.Response> sent;
+    try {
+      sent = exchange.start();
+    } catch (RuntimeException e) { // a transport that breaks its contract fails this attempt only
+      sent = CompletableFuture.failedFuture(NioTransport.unexpected(e));
+    }
+    sent.whenComplete((response, e) -> {
+      watchdog.unwatch(deadline);
       call.untrack(exchange);
       if (e != null) {
         Throwable cause = call.isCancelled() ? new CancellationException("publish cancelled") : e;
-        f.completeExceptionally(new AttemptFailure(attempts, cause));
+        f.completeExceptionally(new AttemptFailure(attempts, cause, exchange.requestWritten()));
         return;
       }
       attempts.progress.lastStatus = response.status();
       f.complete(new AttemptResult(attempts, response.status(), response.retryAfter(), response.excerpt()));
     });
     return f;
+  }
+
+  /** One attempt as the watchdog sees it: past its call timeout and grace, it is cancelled and failed. */
+  private final class Deadline implements Watchdog.Guarded {
+    private final Transport.Exchange exchange;
+    private final CompletableFuture<AttemptResult> attempt;
+    private final Attempts attempts;
+    private final long deadlineNanos = System.nanoTime() + callTimeoutNanos + Watchdog.GRACE_MILLIS * 1_000_000L;
+
+    Deadline(Transport.Exchange exchange, CompletableFuture<AttemptResult> attempt, Attempts attempts) {
+      this.exchange = exchange;
+      this.attempt = attempt;
+      this.attempts = attempts;
+    }
+
+    @Override
+    public long deadlineNanos() {
+      return deadlineNanos;
+    }
+
+    @Override
+    public void expire() {
+      boolean written = exchange.requestWritten();
+      SocketTimeoutException timeout = new SocketTimeoutException("no answer within the call timeout of "
+          + callTimeoutNanos / 1_000_000 + " ms, " + exchange.phase());
+      exchange.cancel();
+      Runnable fail = () -> attempt.completeExceptionally(new AttemptFailure(attempts, timeout, written));
+      try {
+        callbacks.execute(fail); // the caller's stages run on the completing thread: not this one
+      } catch (RuntimeException e) {
+        fail.run();
+      }
+    }
   }
 
   private static void safely(Runnable r) {
@@ -253,8 +324,11 @@ public final class EndpointClient {
       this.deadlineNanos = System.nanoTime() + policy.totalBudget().toNanos();
     }
 
-    /** Decides whether to retry after a response (r) or a failure (t); plans the delay when it does. */
-    boolean shouldRetry(AttemptResult r, Throwable t) {
+    /**
+     * Decides whether to retry after a response (r) or a failure (t, of a request that was
+     * {@code written} whole or not); plans the delay when it does.
+     */
+    boolean shouldRetry(AttemptResult r, Throwable t, boolean written) {
       if (call.isCancelled() || closed.getAsBoolean() || count >= policy.maxAttempts()) {
         return false;
       }
@@ -265,13 +339,17 @@ public final class EndpointClient {
         }
         reason = "HTTP " + r.status;
       } else {
-        if (!(t instanceof IOException) || t instanceof java.net.ProtocolException) {
+        // Retried: any network failure. A protocol error only when the request went out whole: then
+        // the proxy may have taken it, and the same ids make a second copy harmless; before that,
+        // the peer is not speaking HTTP and will not start. gripcast's own failures are not retried.
+        if (!(t instanceof IOException) || t instanceof TransportException
+            || (t instanceof java.net.ProtocolException && !written)) {
           return false;
         }
-        reason = describe(t);
+        reason = (written ? "no readable answer: " : "") + describe(t);
       }
       long delay = jittered(policy.backoff(count).toMillis());
-      if (r != null && r.status == 429 && r.retryAfter != null) {
+      if (r != null && (r.status == 429 || r.status == 503) && r.retryAfter != null) {
         long ra = retryAfterMillis(r.retryAfter);
         if (ra >= 0) {
           delay = ra; // the server said how long; jitter would only make us early
@@ -349,10 +427,16 @@ public final class EndpointClient {
   private static final class AttemptFailure extends Exception {
     private static final long serialVersionUID = 1L;
     final transient Attempts attempts;
+    final boolean requestWritten;
 
     AttemptFailure(Attempts attempts, Throwable cause) {
+      this(attempts, cause, false);
+    }
+
+    AttemptFailure(Attempts attempts, Throwable cause, boolean requestWritten) {
       super(cause.getMessage(), cause, false, false);
       this.attempts = attempts;
+      this.requestWritten = requestWritten;
     }
   }
 }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread, so a task may block, even on another task queued behind it. That must not stall the rest:
  * the producer calls {@link #dispatch} after every round (and again when it returns a deadline),
  * and when tasks wait while no drainer has taken one for {@link #STALL_NANOS}, it starts another
- * drainer. A blocked stage thus delays the others by a few milliseconds, never for good.
+ * drainer. A blocked stage thus delays the others by a few milliseconds, never for good, unless
+ * {@code maxDrainers} stages block at once: then the rest wait until one of them returns.
  *
  * <p>Threads: {@link #offer} and {@link #dispatch} are for the producer thread only; drainers run
  * on the executor. When the executor refuses (it is shutting down), the producer drains itself.
@@ -31,7 +32,11 @@ final class Handoff {
   /** How long queued tasks may wait without progress before another drainer starts. */
   static final long STALL_NANOS = 5_000_000L;
 
+  /** The most drainers at once, unless the constructor says otherwise: a bound on rescue threads. */
+  static final int MAX_DRAINERS = 64;
+
   private final Executor executor;
+  private final int maxDrainers;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger drainers = new AtomicInteger();
   private final AtomicLong taken = new AtomicLong();
@@ -41,7 +46,12 @@ final class Handoff {
   private long seenAtNanos;
 
   Handoff(Executor executor) {
+    this(executor, MAX_DRAINERS);
+  }
+
+  Handoff(Executor executor, int maxDrainers) {
     this.executor = executor;
+    this.maxDrainers = maxDrainers;
   }
 
   /** Producer thread: queues a task; it runs once {@link #dispatch} has been called. */
@@ -70,9 +80,11 @@ final class Handoff {
       seenTaken = t; // a drainer is making progress
       seenAtNanos = nowNanos;
     } else if (nowNanos - seenAtNanos >= STALL_NANOS) {
-      drainers.incrementAndGet(); // the drainer is stuck in a task: add one
-      start();
-      seenAtNanos = nowNanos;
+      if (drainers.get() < maxDrainers) {
+        drainers.incrementAndGet(); // the drainer is stuck in a task: add one
+        start();
+      }
+      seenAtNanos = nowNanos; // at the bound: look again in a while, not on every round
     }
     return seenAtNanos + STALL_NANOS;
   }
@@ -100,9 +112,9 @@ final class Handoff {
         taken.incrementAndGet();
         try {
           task.run();
-        } catch (RuntimeException e) {
-          // a task completes a future; one that throws must not stop the tasks behind it (an Error
-          // ends this drainer, and the stall timer starts another)
+        } catch (Throwable e) {
+          // a task completes a future; one that throws (even an Error, which CompletableFuture
+          // would have caught in a stage anyway) must not stop the tasks behind it
         }
       }
       drainers.decrementAndGet();

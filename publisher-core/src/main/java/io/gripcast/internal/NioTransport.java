@@ -2,9 +2,11 @@ package io.gripcast.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -15,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
@@ -35,54 +39,65 @@ import okhttp3.HttpUrl;
  * <p>Threads: the selector thread ({@code gripcast-nio}, daemon) starts with the first attempt and
  * does all socket work: connect, the one gathering write of head and body, reads, parsing,
  * timeouts. It never runs user code: finished attempts' futures are completed on the
- * {@code callbacks} executor (the publisher's cached daemon pool), a select round's worth at a
- * time through a {@link Handoff}, because what depends on those futures is the retry, the next
- * batch, the listener and the caller's own stages, any of which may block. Host names that are
- * not IP literals (or {@code localhost}) are resolved on that executor too, never on the selector
- * thread.
+ * {@code callbacks} executor, a select round's worth at a time through a {@link Handoff}, because
+ * what depends on those futures is the retry, the next batch, the listener and the caller's own
+ * stages, any of which may block. Host names that are not IP literals (or {@code localhost}) are
+ * resolved on a small pool of their own ({@code gripcast-dns}, at most {@link #DNS_THREADS}
+ * threads), never on the selector thread.
+ *
+ * <p>No hang: every operation on the selector thread is guarded, so an unexpected exception
+ * (even an Error) fails only the exchange it belongs to. Should the loop itself end without a
+ * {@link #shutdown()} (the selector broke), it fails everything it held, and the next attempt
+ * starts a new loop with a new selector. Deadlines are enforced here, and once more by the
+ * {@link Watchdog} above, which does not depend on this thread.
  *
  * <p>Each request is {@code Connection: close} with a fixed Content-Length; responses are read to
  * their end (Content-Length, chunked or end of connection) but only the first 512 body bytes are
  * kept, and the connection is closed once the response is complete (right after the next select,
- * which deregisters it).
+ * which deregisters it). While the body is still being written, the connection is read too: a
+ * proxy that answers early (413, 401) is reported by that answer, not by the broken pipe that
+ * follows when it closes.
  */
 public final class NioTransport implements Transport {
+
+  /** The most threads that resolve host names at once; more lookups wait for one. */
+  public static final int DNS_THREADS = 4;
+
+  /** Resolves a host name; blocking is fine, it runs on the DNS pool. */
+  @FunctionalInterface
+  public interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
 
   private final long connectTimeoutNanos;
   private final long readTimeoutNanos;
   private final long writeTimeoutNanos;
   private final long callTimeoutNanos;
   private final Executor callbacks;
+  private final Resolver resolver;
   private final String userAgent;
 
-  private final Handoff completions;
   private volatile HeadTemplate headTemplate; // the last endpoint's request head, but for Content-Length
 
-  private final Queue<Runnable> ops = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean selecting = new AtomicBoolean();
-  private volatile boolean closed;
-  private Selector selector; // guarded by this until started, then read by the selector thread
-  private Thread thread;
-
-  // the selector thread's own state
-  private final List<Exchange> active = new ArrayList<>();
-  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
-  // Channels whose keys were cancelled, closed once the next select has deregistered them: closing a
-  // still-registered channel makes the JDK look up SO_LINGER and shut the output down first, two
-  // extra system calls on every request, and then close it in the selector anyway.
-  private List<SocketChannel> toClose = new ArrayList<>();
-  private List<SocketChannel> closing = new ArrayList<>();
+  // guarded by this
+  private boolean closed;
+  private Loop loop;
+  private ExecutorService dns;
 
   public NioTransport(Duration connectTimeout, Duration readTimeout, Duration writeTimeout, Duration callTimeout,
       Executor callbacks) {
+    this(connectTimeout, readTimeout, writeTimeout, callTimeout, callbacks, InetAddress::getAllByName);
+  }
+
+  public NioTransport(Duration connectTimeout, Duration readTimeout, Duration writeTimeout, Duration callTimeout,
+      Executor callbacks, Resolver resolver) {
     this.connectTimeoutNanos = connectTimeout.toNanos();
     this.readTimeoutNanos = readTimeout.toNanos();
     this.writeTimeoutNanos = writeTimeout.toNanos();
     this.callTimeoutNanos = callTimeout.toNanos();
     this.callbacks = callbacks;
-    this.completions = new Handoff(callbacks);
-    String v = NioTransport.class.getPackage() == null ? null : NioTransport.class.getPackage().getImplementationVersion();
-    this.userAgent = "gripcast/" + (v == null ? "dev" : v);
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.userAgent = UserAgent.VALUE;
   }
 
   /** True for the endpoints this transport serves: plain http. */
@@ -100,7 +115,7 @@ public final class NioTransport implements Transport {
 
   byte[] head(HttpUrl url, String authorization, int contentLength) {
     HeadTemplate t = headTemplate;
-    if (t == null || !t.url.equals(url) || !java.util.Objects.equals(t.authorization, authorization)) {
+    if (t == null || !t.url.equals(url) || !Objects.equals(t.authorization, authorization)) {
       t = new HeadTemplate(url, authorization, userAgent);
       headTemplate = t; // one endpoint per transport is the common case; a miss only rebuilds
     }
@@ -160,149 +175,249 @@ public final class NioTransport implements Transport {
   }
 
   /**
-   * Fails what is in flight with an IOException and stops the selector thread; waits briefly for it
-   * so that completions are handed to the callback executor before the publisher shuts that down.
+   * Fails what is in flight with an IOException and stops the selector and DNS threads; waits
+   * briefly for the selector thread so that completions are handed to the callback executor before
+   * the publisher shuts that down.
    */
   @Override
   public void shutdown() {
-    Thread t;
+    Loop l;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      t = thread;
-      if (selector != null) {
-        selector.wakeup();
+      l = loop;
+      loop = null;
+      if (dns != null) {
+        dns.shutdownNow(); // a lookup in progress ends on its own; nothing waits for it any more
       }
     }
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (l != null) {
+      l.stop();
     }
   }
 
-  /** Runs {@code op} on the selector thread, starting it if needed. */
-  private void submit(Runnable op) throws IOException {
-    Selector s;
+  /** The thread that runs the current loop, or null: for tests. */
+  synchronized Thread selectorThread() {
+    return loop == null ? null : loop.thread;
+  }
+
+  /** Runs {@code x}'s connect (or its cancel) on the selector thread, starting a loop if none runs. */
+  private void submit(Exchange x, boolean cancel) throws IOException {
+    Loop l;
     synchronized (this) {
       if (closed) {
         throw new IOException("the publisher is closed");
       }
-      if (thread == null) {
-        selector = Selector.open();
-        thread = new Thread(this::loop, "gripcast-nio");
-        thread.setDaemon(true);
-        thread.start();
+      l = loop;
+      if (l == null) {
+        l = new Loop(); // throws when no selector or thread can be had: this attempt fails, the next tries again
+        loop = l;
       }
-      s = selector;
+      // under the lock: a loop that dies takes this lock before it drains its queue, so an op is
+      // either drained by it or queued on the next loop, never lost in between
+      l.ops.add(new Op(x, cancel));
     }
-    ops.add(op);
-    // The selector thread sets `selecting` before it checks the queue, and we add before we read
-    // it: either it sees the op, or we see it selecting and wake it. A busy selector costs no wakeup.
-    if (selecting.get()) {
-      s.wakeup();
+    l.wake();
+  }
+
+  /** Called by a loop whose thread is ending without shutdown(): the next submit starts a new one. */
+  private synchronized void retire(Loop l) {
+    l.dead = true;
+    if (loop == l) {
+      loop = null;
     }
   }
 
-  private void loop() {
-    Throwable broke = null;
-    try {
-      while (!closed) {
-        long now = System.nanoTime();
-        long next = Long.MAX_VALUE;
-        boolean fired = false;
-        for (int i = active.size() - 1; i >= 0; i--) {
-          Exchange x = active.get(i);
-          long d = x.deadline();
-          if (d - now <= 0) {
-            fired = true;
-            x.timedOut(); // may move on to the next address: a new deadline, not counted in `next`
-          } else {
-            next = Math.min(next, d);
-          }
-        }
-        if (fired) {
-          next = now; // look at the deadlines again right after this select
-        }
-        long handoffCheck = completions.dispatch(now);
-        if (handoffCheck - next < 0) {
-          next = handoffCheck;
-        }
-        List<SocketChannel> cancelled = toClose; // the next select deregisters their keys
-        toClose = closing;
-        closing = cancelled;
-        selecting.set(true);
-        if (ops.isEmpty() && cancelled.isEmpty()) {
-          long waitMillis = next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
-          selector.select(this::ready, waitMillis);
-        } else {
-          selector.selectNow(this::ready);
-        }
-        selecting.set(false);
-        closeAll(cancelled);
-        Runnable op;
-        while ((op = ops.poll()) != null) {
-          op.run();
-        }
-      }
-    } catch (Throwable t) {
-      broke = t;
-    } finally {
-      synchronized (this) {
-        closed = true; // from now on, starts fail at once and no op reaches an open selector
-      }
-      IOException why = new IOException(broke == null ? "the publisher is closed" : "the publisher's I/O thread failed: " + broke);
-      Runnable op;
-      while ((op = ops.poll()) != null) {
-        op.run(); // starts fail at once now that closed or broken; cancels end their exchange
-      }
-      for (Exchange x : new ArrayList<>(active)) {
-        x.fail(why);
-      }
-      try {
-        selector.close();
-      } catch (IOException ignored) {
-        // nothing left to release
-      }
-      closeAll(closing);
-      closeAll(toClose);
-      completions.dispatchNow(); // no stall checks from here on: give the last completions a drainer of their own
+  private synchronized Executor dns() {
+    if (closed) {
+      throw new RejectedExecutionException("the publisher is closed");
     }
+    if (dns == null) {
+      dns = Threads.boundedDaemonPool("gripcast-dns", DNS_THREADS);
+    }
+    return dns;
+  }
+
+  private record Op(Exchange exchange, boolean cancel) {}
+
+  /**
+   * One selector and its thread. Normally one lives as long as the transport; a new one replaces
+   * it only if it dies.
+   */
+  private final class Loop {
+    final Selector selector;
+    final Thread thread;
+    final Queue<Op> ops = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean selecting = new AtomicBoolean();
+    final Handoff completions = new Handoff(callbacks);
+    volatile boolean stopping;
+    boolean dead; // guarded by NioTransport.this
+
+    // the selector thread's own state
+    final List<Exchange> active = new ArrayList<>();
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    // Channels whose keys were cancelled, closed once the next select has deregistered them: closing a
+    // still-registered channel makes the JDK look up SO_LINGER and shut the output down first, two
+    // extra system calls on every request, and then close it in the selector anyway.
+    List<SocketChannel> toClose = new ArrayList<>();
+    List<SocketChannel> closing = new ArrayList<>();
+
+    Loop() throws IOException {
+      selector = Selector.open();
+      thread = new Thread(this::run, "gripcast-nio");
+      thread.setDaemon(true);
+      try {
+        thread.start();
+      } catch (Throwable t) { // OutOfMemoryError "unable to create native thread", and the like
+        selector.close();
+        throw new IOException("could not start the publisher's I/O thread: " + t, t);
+      }
+    }
+
+    void wake() {
+      // The selector thread sets `selecting` before it checks the queue, and we add before we read
+      // it: either it sees the op, or we see it selecting and wake it. A busy selector costs no wakeup.
+      if (selecting.get()) {
+        selector.wakeup();
+      }
+    }
+
+    void stop() {
+      stopping = true;
+      selector.wakeup();
+      if (thread != Thread.currentThread()) {
+        try {
+          thread.join(1_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void run() {
+      Throwable broke = null;
+      try {
+        while (!stopping) {
+          round();
+        }
+      } catch (Throwable t) { // the selector itself failed: nothing else reaches here
+        broke = t;
+      } finally {
+        retire(this);
+        IOException why = stopping ? new IOException("the publisher is closed")
+            : new IOException("the publisher's I/O thread failed (" + broke + "); the next attempt starts a new one", broke);
+        Op op;
+        while ((op = ops.poll()) != null) {
+          op.exchange.fail(op.cancel ? new CancellationException("publish cancelled") : why);
+        }
+        for (Exchange x : new ArrayList<>(active)) {
+          x.fail(why);
+        }
+        try {
+          selector.close();
+        } catch (IOException | RuntimeException ignored) {
+          // nothing left to release
+        }
+        closeAll(closing);
+        closeAll(toClose);
+        completions.dispatchNow(); // no stall checks from here on: give the last completions a drainer of their own
+      }
+    }
+
+    private void round() throws IOException {
+      long now = System.nanoTime();
+      long next = Long.MAX_VALUE;
+      boolean fired = false;
+      for (int i = active.size() - 1; i >= 0; i--) {
+        if (i >= active.size()) {
+          continue; // a timeout may end more than its own exchange's entry
+        }
+        Exchange x = active.get(i);
+        long d = x.deadline();
+        if (d - now <= 0) {
+          fired = true;
+          guard(x, x::timedOut); // may move on to the next address: a new deadline, not counted in `next`
+        } else {
+          next = Math.min(next, d);
+        }
+      }
+      if (fired) {
+        next = now; // look at the deadlines again right after this select
+      }
+      long handoffCheck = completions.dispatch(now);
+      if (handoffCheck - next < 0) {
+        next = handoffCheck;
+      }
+      List<SocketChannel> cancelled = toClose; // the next select deregisters their keys
+      toClose = closing;
+      closing = cancelled;
+      selecting.set(true);
+      if (ops.isEmpty() && cancelled.isEmpty()) {
+        long waitMillis = next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
+        selector.select(this::ready, waitMillis);
+      } else {
+        selector.selectNow(this::ready);
+      }
+      selecting.set(false);
+      closeAll(cancelled);
+      Op op;
+      while ((op = ops.poll()) != null) {
+        Exchange x = op.exchange;
+        if (op.cancel) {
+          guard(x, () -> x.fail(new CancellationException("publish cancelled")));
+        } else {
+          guard(x, () -> x.connectNext(this));
+        }
+      }
+    }
+
+    private void ready(SelectionKey key) {
+      Exchange x = (Exchange) key.attachment();
+      if (key.isValid()) {
+        guard(x, () -> x.ready(key));
+      }
+    }
+
+    /**
+     * Runs one exchange's step; whatever it throws fails that exchange and nothing else. Why:
+     * an exception escaping here would end the thread, and with it every call in flight.
+     */
+    private void guard(Exchange x, IoStep step) {
+      try {
+        step.run();
+      } catch (IOException e) {
+        try {
+          x.ioFailed(e);
+        } catch (Throwable t) {
+          x.fail(unexpected(t));
+        }
+      } catch (Throwable t) {
+        x.fail(unexpected(t));
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoStep {
+    void run() throws IOException;
+  }
+
+  /** A failure that is gripcast's own fault, typed so that callers can tell it from the network's. */
+  static IOException unexpected(Throwable t) {
+    return new TransportException("the request failed inside gripcast's I/O (" + t + "); please report it", t);
   }
 
   private static void closeAll(List<SocketChannel> channels) {
     for (int i = 0; i < channels.size(); i++) {
       try {
         channels.get(i).close();
-      } catch (IOException ignored) {
+      } catch (IOException | RuntimeException ignored) {
         // the attempt is over either way
       }
     }
     channels.clear();
-  }
-
-  private void ready(SelectionKey key) {
-    Exchange x = (Exchange) key.attachment();
-    if (!key.isValid()) {
-      return;
-    }
-    try {
-      if (key.isConnectable()) {
-        x.finishConnect();
-      } else if (key.isWritable()) {
-        x.write();
-      } else if (key.isReadable()) {
-        x.read();
-      }
-    } catch (IOException e) {
-      x.connectFailedOr(e);
-    } catch (RuntimeException e) {
-      x.fail(new IOException("the request failed: " + e, e)); // one broken exchange must not stop the thread
-    }
   }
 
   /** Resolves IP literals and localhost at once (neither blocks); null for other names. */
@@ -326,7 +441,13 @@ public final class NioTransport implements Transport {
     return dots == 3;
   }
 
-  /** One attempt's connection; after start() only the selector thread touches its fields (but cancelled). */
+  /** Where an exchange is; the deadline that applies and the messages depend on it. */
+  enum Phase { RESOLVE, CONNECT, WRITE, READ, DONE }
+
+  /**
+   * One attempt's connection. After start() only its loop's selector thread touches its fields,
+   * but for the volatile ones that other threads read.
+   */
   private final class Exchange implements Transport.Exchange {
     private final HttpUrl url;
     private final ByteBuffer[] out;
@@ -334,16 +455,17 @@ public final class NioTransport implements Transport {
     private final ResponseParser parser = new ResponseParser();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean cancelled;
+    private volatile boolean requestWritten;
+    private volatile Phase phase = Phase.RESOLVE;
+    private volatile InetAddress[] addresses;
     private long callDeadline;
     private long phaseDeadline;
-    private String phase;
-    private InetAddress[] addresses;
+    private Loop loop;
     private InetAddress address;
     private int nextAddress;
     private SocketChannel channel;
     private SelectionKey key;
     private boolean finished;
-    private boolean connected;
 
     Exchange(HttpUrl url, byte[] head, Batches.Batch batch) {
       this.url = url;
@@ -360,22 +482,41 @@ public final class NioTransport implements Transport {
         InetAddress[] now = literal(url.host());
         if (now != null) {
           addresses = now;
-          submit(this::connectNext);
+          submit(this, false);
         } else {
-          callbacks.execute(this::resolveThenConnect);
+          dns().execute(this::resolveThenConnect);
         }
-      } catch (IOException | RejectedExecutionException e) {
-        future.completeExceptionally(e instanceof IOException ? e : new IOException("the publisher is closed", e));
+      } catch (IOException e) {
+        future.completeExceptionally(e);
+      } catch (RejectedExecutionException e) {
+        future.completeExceptionally(new IOException("the publisher is closed", e));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(unexpected(e));
       }
       return future;
     }
 
+    /** On the DNS pool: looks the host up, then queues the connect (unless the call ended meanwhile). */
     private void resolveThenConnect() {
+      if (cancelled || future.isDone()) {
+        return;
+      }
       try {
-        addresses = InetAddress.getAllByName(url.host());
-        submit(this::connectNext);
+        InetAddress[] found = resolver.resolve(url.host());
+        if (found == null || found.length == 0) {
+          throw new UnknownHostException(url.host() + ": the resolver found no address");
+        }
+        addresses = found;
+        if (System.nanoTime() - callDeadline >= 0) {
+          future.completeExceptionally(new SocketTimeoutException("resolving " + url.host()
+              + " took over the call timeout of " + callTimeoutNanos / 1_000_000 + " ms"));
+          return;
+        }
+        submit(this, false);
       } catch (IOException e) {
         future.completeExceptionally(e);
+      } catch (Throwable t) {
+        future.completeExceptionally(unexpected(t));
       }
     }
 
@@ -384,10 +525,33 @@ public final class NioTransport implements Transport {
       cancelled = true;
       if (started.get()) {
         try {
-          submit(() -> fail(new CancellationException("publish cancelled")));
+          submit(this, true);
         } catch (IOException e) {
-          // closed: the selector thread fails everything in flight itself
+          // closed: the loop fails everything in flight itself
+        } catch (RuntimeException e) {
+          future.completeExceptionally(new CancellationException("publish cancelled"));
         }
+      }
+    }
+
+    @Override
+    public boolean requestWritten() {
+      return requestWritten;
+    }
+
+    @Override
+    public String phase() {
+      switch (phase) {
+        case RESOLVE:
+          return "resolving " + url.host();
+        case CONNECT:
+          return "connecting to " + url.host() + ":" + url.port();
+        case WRITE:
+          return "sending the request";
+        case READ:
+          return "waiting for the answer";
+        default:
+          return "done";
       }
     }
 
@@ -396,7 +560,7 @@ public final class NioTransport implements Transport {
     }
 
     /** On the selector thread: a connect to the next address (OkHttp without fast fallback tries them in turn). */
-    private void connectNext() {
+    void connectNext(Loop l) throws IOException {
       if (finished) {
         return;
       }
@@ -404,67 +568,77 @@ public final class NioTransport implements Transport {
         fail(new CancellationException("publish cancelled"));
         return;
       }
-      if (closed) {
-        fail(new IOException("the publisher is closed"));
-        return;
-      }
+      loop = l;
       closeChannel();
       address = addresses[nextAddress++];
+      phase = Phase.CONNECT;
+      phaseDeadline = System.nanoTime() + connectTimeoutNanos;
+      l.active.add(this);
       try {
         // the address's own family: a default (dual-stack IPv6) socket costs an extra system call
         // and the IPv4-mapped path in the kernel for every IPv4 connection
-        channel = SocketChannel.open(address instanceof java.net.Inet6Address
-            ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        active.add(this);
-        phase = "connect";
-        phaseDeadline = System.nanoTime() + connectTimeoutNanos;
-        // On the loopback the kernel completes the handshake inside connect(), so asking at once
-        // almost always succeeds: the request goes out now, and the selector never has to wake up
-        // for the connect (one select round and one epoll_ctl per request fewer). Elsewhere the
-        // early question costs one poll() and the connect is awaited as usual.
-        if (channel.connect(new InetSocketAddress(address, url.port())) || channel.finishConnect()) {
-          key = channel.register(selector, 0, this);
-          connected();
-        } else {
-          key = channel.register(selector, SelectionKey.OP_CONNECT, this);
-        }
-      } catch (IOException e) {
-        connectFailedOr(e);
+        channel = SocketChannel.open(address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+      } catch (UnsupportedOperationException e) {
+        // an IPv6 address in a JVM started with -Djava.net.preferIPv4Stack=true
+        throw (ConnectException) new ConnectException("this JVM cannot open IPv6 sockets"
+            + (Boolean.getBoolean("java.net.preferIPv4Stack") ? " (it runs with -Djava.net.preferIPv4Stack=true)" : "")
+            + "; use an IPv4 address or a host name with one").initCause(e);
+      }
+      channel.configureBlocking(false);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      // On the loopback the kernel completes the handshake inside connect(), so asking at once
+      // almost always succeeds: the request goes out now, and the selector never has to wake up
+      // for the connect (one select round and one epoll_ctl per request fewer). Elsewhere the
+      // early question costs one poll() and the connect is awaited as usual.
+      if (channel.connect(new InetSocketAddress(address, url.port())) || channel.finishConnect()) {
+        key = channel.register(l.selector, 0, this);
+        connected();
+      } else {
+        key = channel.register(l.selector, SelectionKey.OP_CONNECT, this);
       }
     }
 
-    void finishConnect() throws IOException {
-      if (channel.finishConnect()) {
-        connected();
+    void ready(SelectionKey k) throws IOException {
+      if (k.isConnectable()) {
+        if (channel.finishConnect()) {
+          connected();
+        }
+        return;
+      }
+      if (k.isReadable()) {
+        read(); // before a write: an early answer (413, 401) ends the request
+      }
+      if (!finished && phase == Phase.WRITE && k.isValid() && k.isWritable()) {
+        write();
       }
     }
 
     private void connected() throws IOException {
-      connected = true;
-      phase = "write";
+      phase = Phase.WRITE;
       phaseDeadline = System.nanoTime() + writeTimeoutNanos;
       write();
     }
 
-    void write() throws IOException {
+    private void write() throws IOException {
       if (channel.write(out) > 0) {
         phaseDeadline = System.nanoTime() + writeTimeoutNanos; // like the read timeout: between progress
       }
       if (out[out.length - 1].hasRemaining()) {
-        key.interestOps(SelectionKey.OP_WRITE);
+        // reading too: a proxy may answer (and close) before it has read the whole body
+        key.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
       } else {
-        phase = "read";
+        requestWritten = true;
+        phase = Phase.READ;
         phaseDeadline = System.nanoTime() + readTimeoutNanos;
         key.interestOps(SelectionKey.OP_READ);
       }
     }
 
-    void read() throws IOException {
+    private void read() throws IOException {
+      ByteBuffer buf = loop.readBuffer;
       while (true) {
-        readBuffer.clear();
-        int n = channel.read(readBuffer);
+        buf.clear();
+        int n = channel.read(buf);
         if (n == 0) {
           return;
         }
@@ -473,50 +647,92 @@ public final class NioTransport implements Transport {
           succeed();
           return;
         }
-        phaseDeadline = System.nanoTime() + readTimeoutNanos;
-        readBuffer.flip();
-        if (parser.feed(readBuffer)) {
+        if (phase == Phase.READ) {
+          phaseDeadline = System.nanoTime() + readTimeoutNanos;
+        }
+        buf.flip();
+        if (parser.feed(buf)) {
           succeed();
           return;
+        }
+        if (phase == Phase.WRITE && parser.hasHead()) {
+          // answered before the body was all sent: stop sending, read the rest of the answer
+          phase = Phase.READ;
+          phaseDeadline = System.nanoTime() + readTimeoutNanos;
+          key.interestOps(SelectionKey.OP_READ);
         }
       }
     }
 
-    /** A failure while connecting moves on to the next address; later failures end the attempt. */
-    void connectFailedOr(IOException e) {
-      if (!connected && !(e instanceof java.net.ProtocolException)) {
+    /**
+     * A socket operation failed. While connecting: the next address. While sending: an answer that
+     * arrived before the failure (a proxy that refused the body and closed) still counts. Once a
+     * status is read, it stands. Otherwise the attempt fails; whether the request went out whole
+     * ({@link #requestWritten()}) tells the caller whether the proxy may have taken it.
+     */
+    void ioFailed(IOException e) throws IOException {
+      if (finished) {
+        return;
+      }
+      if (phase == Phase.CONNECT) {
         // the same wording as OkHttp's, so messages read alike whichever transport sent the request
-        IOException ce = (ConnectException) new ConnectException(
-            "Failed to connect to " + address + ":" + url.port() + ": " + e.getMessage()).initCause(e);
+        IOException ce = e instanceof ConnectException && e.getCause() instanceof UnsupportedOperationException
+            ? e // already says what is wrong
+            : (ConnectException) new ConnectException("Failed to connect to " + address + ":" + url.port() + ": " + e.getMessage()).initCause(e);
         if (nextAddress < addresses.length && System.nanoTime() - callDeadline < 0) {
-          connectNext();
+          connectNext(loop);
           return;
         }
         fail(ce);
         return;
       }
-      if (parser.hasHead() && !(e instanceof java.net.ProtocolException)) {
+      if (phase == Phase.WRITE && !parser.hasHead()) {
+        readWhatArrived();
+      }
+      if (parser.hasHead()) {
         succeed(); // the status arrived, so the proxy did answer; a broken body still leaves the status
         return;
       }
       fail(e);
     }
 
-    void timedOut() {
+    /** After a failed write: whatever the proxy sent before it closed may still be in the receive buffer. */
+    private void readWhatArrived() {
+      ByteBuffer buf = loop.readBuffer;
+      try {
+        for (int i = 0; i < 64 && !parser.done(); i++) {
+          buf.clear();
+          int n = channel.read(buf);
+          if (n <= 0) {
+            if (n < 0 && parser.hasHead()) {
+              parser.endOfStream();
+            }
+            return;
+          }
+          buf.flip();
+          parser.feed(buf);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // nothing (more) to read: the write's failure stands unless a status arrived
+      }
+    }
+
+    void timedOut() throws IOException {
       boolean call = callDeadline - phaseDeadline <= 0;
-      if (!call && phase.equals("connect") && nextAddress < addresses.length) {
-        connectNext();
+      if (!call && phase == Phase.CONNECT && nextAddress < addresses.length) {
+        connectNext(loop);
         return;
       }
       if (parser.hasHead()) {
         succeed();
         return;
       }
-      long ms = (call ? callTimeoutNanos : phase.equals("connect") ? connectTimeoutNanos
-          : phase.equals("write") ? writeTimeoutNanos : readTimeoutNanos) / 1_000_000;
+      long ms = (call ? callTimeoutNanos : phase == Phase.CONNECT ? connectTimeoutNanos
+          : phase == Phase.WRITE ? writeTimeoutNanos : readTimeoutNanos) / 1_000_000;
+      String what = phase == Phase.CONNECT ? "connect" : phase == Phase.WRITE ? "write" : "read";
       fail(new SocketTimeoutException(call
           ? "the attempt took over the call timeout of " + ms + " ms"
-          : phase + " timed out after " + ms + " ms (" + url.host() + ":" + url.port() + ")"));
+          : what + " timed out after " + ms + " ms (" + url.host() + ":" + url.port() + ")"));
     }
 
     private void succeed() {
@@ -528,6 +744,7 @@ public final class NioTransport implements Transport {
       complete(() -> future.complete(r));
     }
 
+    /** Ends the attempt with {@code t}. Safe on the selector thread only, or on a loop that is ending. */
     void fail(Throwable t) {
       if (finished) {
         return;
@@ -538,6 +755,7 @@ public final class NioTransport implements Transport {
 
     private void end() {
       finished = true;
+      phase = Phase.DONE;
       closeChannel(); // also takes it off the active list
     }
 
@@ -545,7 +763,7 @@ public final class NioTransport implements Transport {
       if (channel != null) {
         if (key != null) {
           key.cancel();
-          toClose.add(channel); // closed after the next select, once the key is deregistered
+          loop.toClose.add(channel); // closed after the next select, once the key is deregistered
         } else {
           try {
             channel.close();
@@ -556,12 +774,24 @@ public final class NioTransport implements Transport {
         channel = null;
       }
       key = null;
-      active.remove(this);
+      if (loop != null) {
+        loop.active.remove(this);
+      }
     }
 
     /** Hands the completion to the callback executor (see {@link Handoff}): what depends on it may block or be slow. */
     private void complete(Runnable r) {
-      completions.offer(r);
+      if (loop != null) {
+        loop.completions.offer(r);
+      } else {
+        // never reached a loop (cancelled while resolving, or failed as a queued op of a dying loop
+        // that has no loop field yet): complete off the selector thread all the same
+        try {
+          callbacks.execute(r);
+        } catch (RejectedExecutionException e) {
+          r.run();
+        }
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ package io.gripcast.internal;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
@@ -14,25 +15,32 @@ import okio.BufferedSink;
 import okio.BufferedSource;
 
 /**
- * Attempts through OkHttp: used for https endpoints and whenever the caller passed their own
- * OkHttpClient. Completions run on OkHttp's dispatcher threads.
+ * Attempts through OkHttp: https endpoints, endpoints behind a proxy, and every endpoint of a
+ * publisher built with {@link io.gripcast.HttpTransport#OKHTTP}. OkHttp runs each call on its
+ * dispatcher's threads; the futures are completed on the {@code callbacks} executor instead, as
+ * the selector transport does, so a caller's blocking stage holds a callback thread, never one of
+ * the dispatcher's (which would count against its request limit).
  */
 public final class OkHttpTransport implements Transport {
   private static final MediaType JSON = MediaType.get("application/json");
 
   private final OkHttpClient http;
+  private final Executor callbacks;
 
-  public OkHttpTransport(OkHttpClient http) {
+  public OkHttpTransport(OkHttpClient http, Executor callbacks) {
     this.http = http;
+    this.callbacks = callbacks;
   }
 
   @Override
   public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
-    Request.Builder rb = new Request.Builder().url(url).post(new BatchBody(batch));
+    BatchBody body = new BatchBody(batch);
+    Request.Builder rb = new Request.Builder().url(url).post(body);
     if (authorization != null) {
       rb.header("Authorization", authorization);
     }
     rb.header("Accept", "text/plain");
+    rb.header("User-Agent", UserAgent.VALUE);
     Call call = http.newCall(rb.build());
     return new Exchange() {
       @Override
@@ -41,17 +49,20 @@ public final class OkHttpTransport implements Transport {
         call.enqueue(new Callback() {
           @Override
           public void onFailure(Call c, IOException e) {
-            f.completeExceptionally(e);
+            complete(() -> f.completeExceptionally(e));
           }
 
           @Override
           public void onResponse(Call c, okhttp3.Response response) {
+            Response r;
             try (response) {
-              f.complete(new Response(response.code(), response.header("Retry-After"), excerpt(response.body())));
+              r = new Response(response.code(), response.header("Retry-After"), excerpt(response.body()));
             } catch (IOException e) {
               // the status arrived, so the proxy did answer; an unreadable body still leaves the status
-              f.complete(new Response(response.code(), response.header("Retry-After"), ""));
+              r = new Response(response.code(), response.header("Retry-After"), "");
             }
+            Response done = r;
+            complete(() -> f.complete(done));
           }
         });
         return f;
@@ -61,7 +72,25 @@ public final class OkHttpTransport implements Transport {
       public void cancel() {
         call.cancel();
       }
+
+      @Override
+      public boolean requestWritten() {
+        return body.written;
+      }
+
+      @Override
+      public String phase() {
+        return body.written ? "waiting for the answer" : "connecting or sending the request";
+      }
     };
+  }
+
+  private void complete(Runnable r) {
+    try {
+      callbacks.execute(r);
+    } catch (RuntimeException e) { // shutting down: nothing else will run it
+      r.run();
+    }
   }
 
   /** Nothing of its own to stop: the publisher owns (or the caller owns) the client's dispatcher. */
@@ -82,6 +111,9 @@ public final class OkHttpTransport implements Transport {
   /** The request body: the envelope around a slice of the shared buffer, with a fixed length (Pushpin answers 411 to chunked bodies). */
   private static final class BatchBody extends RequestBody {
     private final Batches.Batch batch;
+    // set once OkHttp has taken the whole body (it flushes right after); a failure after that
+    // leaves the outcome unknown, as with the selector transport
+    volatile boolean written;
 
     BatchBody(Batches.Batch batch) {
       this.batch = batch;
@@ -102,6 +134,8 @@ public final class OkHttpTransport implements Transport {
       for (java.nio.ByteBuffer part : batch.bodyParts()) {
         sink.write(part);
       }
+      sink.flush(); // on the socket, not in OkHttp's buffer: only then may the proxy have it
+      written = true;
     }
   }
 }

@@ -22,6 +22,17 @@ public final class Threads {
     };
   }
 
+  /**
+   * A pool of at most {@code maxThreads} threads that start on demand and end after 60 s idle;
+   * tasks beyond that wait in an unbounded queue, so a submission is never refused until shutdown.
+   */
+  public static ExecutorService boundedDaemonPool(String prefix, int maxThreads) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), daemonFactory(prefix));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
   /** A pool that grows on demand and lets idle threads go after 60 s, like OkHttp's own. */
   public static ExecutorService cachedDaemonPool(String prefix) {
     return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),

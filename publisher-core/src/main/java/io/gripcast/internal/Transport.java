@@ -9,9 +9,9 @@ import okhttp3.HttpUrl;
  * listeners live above it, in {@link EndpointClient}; a transport only moves bytes and reports
  * what came back.
  *
- * <p>Two implementations: {@link OkHttpTransport} (https endpoints, and any publisher given its own
- * OkHttpClient) and {@link NioTransport} (plain http endpoints otherwise; one selector thread, no
- * thread per call).
+ * <p>Two implementations, chosen per endpoint by {@link io.gripcast.HttpTransport}:
+ * {@link OkHttpTransport} (https endpoints, proxies, a caller's OkHttpClient) and {@link NioTransport}
+ * (plain http endpoints reached directly; one selector thread, no thread per call).
  */
 public interface Transport {
 
@@ -40,6 +40,16 @@ public interface Transport {
 
     /** Closes the connection; the attempt then fails (CancellationException or IOException). Safe from any thread, any time. */
     void cancel();
+
+    /**
+     * True once the whole request (head and body) was handed to the network. A failure after that
+     * leaves the outcome unknown: the proxy may have read the request and accepted its items.
+     * Safe from any thread.
+     */
+    boolean requestWritten();
+
+    /** Where the attempt is, for a timeout's message ("connecting to host:port"). Safe from any thread. */
+    String phase();
   }
 
   /**
