@@ -100,8 +100,10 @@ final class Handoff {
   private void start() {
     try {
       executor.execute(this::drain);
-    } catch (RejectedExecutionException e) {
-      drain(); // shutting down: nothing waits on these threads any more, run them here
+    } catch (RuntimeException e) {
+      // shutting down (RejectedExecutionException), or a caller's executor that broke its contract:
+      // run them here rather than leave their futures waiting for ever
+      drain();
     }
   }
 

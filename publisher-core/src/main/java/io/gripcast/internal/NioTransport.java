@@ -69,12 +69,26 @@ public final class NioTransport implements Transport {
     InetAddress[] resolve(String host) throws UnknownHostException;
   }
 
+  /** Opens a non-connected socket for an address: the JDK's, or a test's that fails on purpose. */
+  @FunctionalInterface
+  interface SocketOpener {
+    SocketChannel open(InetAddress address) throws IOException;
+  }
+
+  /**
+   * The address's own family: a default (dual-stack IPv6) socket costs an extra system call and
+   * the IPv4-mapped path in the kernel for every IPv4 connection.
+   */
+  private static final SocketOpener JDK_SOCKETS = address -> SocketChannel.open(
+      address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+
   private final long connectTimeoutNanos;
   private final long readTimeoutNanos;
   private final long writeTimeoutNanos;
   private final long callTimeoutNanos;
   private final Executor callbacks;
   private final Resolver resolver;
+  private final SocketOpener sockets;
   private final String userAgent;
 
   private volatile HeadTemplate headTemplate; // the last endpoint's request head, but for Content-Length
@@ -91,6 +105,12 @@ public final class NioTransport implements Transport {
 
   public NioTransport(Duration connectTimeout, Duration readTimeout, Duration writeTimeout, Duration callTimeout,
       Executor callbacks, Resolver resolver) {
+    this(connectTimeout, readTimeout, writeTimeout, callTimeout, callbacks, resolver, JDK_SOCKETS);
+  }
+
+  NioTransport(Duration connectTimeout, Duration readTimeout, Duration writeTimeout, Duration callTimeout,
+      Executor callbacks, Resolver resolver, SocketOpener sockets) {
+    this.sockets = Objects.requireNonNull(sockets, "sockets");
     this.connectTimeoutNanos = connectTimeout.toNanos();
     this.readTimeoutNanos = readTimeout.toNanos();
     this.writeTimeoutNanos = writeTimeout.toNanos();
@@ -203,8 +223,13 @@ public final class NioTransport implements Transport {
     return loop == null ? null : loop.thread;
   }
 
-  /** Runs {@code x}'s connect (or its cancel) on the selector thread, starting a loop if none runs. */
-  private void submit(Exchange x, boolean cancel) throws IOException {
+  /** The current loop's selector, to break it on purpose: for tests. */
+  synchronized Selector selectorForTest() {
+    return loop == null ? null : loop.selector;
+  }
+
+  /** Runs {@code x}'s step {@code kind} on the selector thread, starting a loop if none runs. */
+  private void submit(Exchange x, OpKind kind) throws IOException {
     Loop l;
     synchronized (this) {
       if (closed) {
@@ -217,7 +242,7 @@ public final class NioTransport implements Transport {
       }
       // under the lock: a loop that dies takes this lock before it drains its queue, so an op is
       // either drained by it or queued on the next loop, never lost in between
-      l.ops.add(new Op(x, cancel));
+      l.ops.add(new Op(x, kind));
     }
     l.wake();
   }
@@ -240,7 +265,17 @@ public final class NioTransport implements Transport {
     return dns;
   }
 
-  private record Op(Exchange exchange, boolean cancel) {}
+  /** What the selector thread is asked to do with an exchange. */
+  private enum OpKind {
+    /** Connect to its next address. */
+    CONNECT,
+    /** Fail it as cancelled. */
+    CANCEL,
+    /** Hold it to its call deadline while its host name is being resolved elsewhere. */
+    WATCH
+  }
+
+  private record Op(Exchange exchange, OpKind kind) {}
 
   /**
    * One selector and its thread. Normally one lives as long as the transport; a new one replaces
@@ -310,7 +345,7 @@ public final class NioTransport implements Transport {
             : new IOException("the publisher's I/O thread failed (" + broke + "); the next attempt starts a new one", broke);
         Op op;
         while ((op = ops.poll()) != null) {
-          op.exchange.fail(op.cancel ? new CancellationException("publish cancelled") : why);
+          op.exchange.fail(op.kind == OpKind.CANCEL ? new CancellationException("publish cancelled") : why);
         }
         for (Exchange x : new ArrayList<>(active)) {
           x.fail(why);
@@ -365,10 +400,15 @@ public final class NioTransport implements Transport {
       Op op;
       while ((op = ops.poll()) != null) {
         Exchange x = op.exchange;
-        if (op.cancel) {
-          guard(x, () -> x.fail(new CancellationException("publish cancelled")));
-        } else {
-          guard(x, () -> x.connectNext(this));
+        switch (op.kind) {
+          case CANCEL:
+            guard(x, () -> x.fail(new CancellationException("publish cancelled")));
+            break;
+          case WATCH:
+            guard(x, () -> x.watch(this));
+            break;
+          default:
+            guard(x, () -> x.connectNext(this));
         }
       }
     }
@@ -458,6 +498,7 @@ public final class NioTransport implements Transport {
     private volatile boolean requestWritten;
     private volatile Phase phase = Phase.RESOLVE;
     private volatile InetAddress[] addresses;
+    private volatile IOException resolveFailure;
     private long callDeadline;
     private long phaseDeadline;
     private Loop loop;
@@ -482,8 +523,10 @@ public final class NioTransport implements Transport {
         InetAddress[] now = literal(url.host());
         if (now != null) {
           addresses = now;
-          submit(this, false);
+          submit(this, OpKind.CONNECT);
         } else {
+          // the loop keeps the call deadline (and a cancel) while the lookup blocks a DNS thread
+          submit(this, OpKind.WATCH);
           dns().execute(this::resolveThenConnect);
         }
       } catch (IOException e) {
@@ -507,16 +550,33 @@ public final class NioTransport implements Transport {
           throw new UnknownHostException(url.host() + ": the resolver found no address");
         }
         addresses = found;
-        if (System.nanoTime() - callDeadline >= 0) {
-          future.completeExceptionally(new SocketTimeoutException("resolving " + url.host()
-              + " took over the call timeout of " + callTimeoutNanos / 1_000_000 + " ms"));
-          return;
-        }
-        submit(this, false);
+        submit(this, OpKind.CONNECT); // a connect after the deadline finds the exchange finished
       } catch (IOException e) {
-        future.completeExceptionally(e);
+        failFromElsewhere(e);
       } catch (Throwable t) {
-        future.completeExceptionally(unexpected(t));
+        failFromElsewhere(unexpected(t));
+      }
+    }
+
+    /** Off the selector thread: the selector thread ends the exchange, so that it ends once and only there. */
+    private void failFromElsewhere(IOException e) {
+      resolveFailure = e;
+      try {
+        submit(this, OpKind.CONNECT); // connectNext reports the failure
+      } catch (IOException | RuntimeException closed) {
+        future.completeExceptionally(e); // no loop will run: complete it here
+      }
+    }
+
+    /** On the selector thread: the call deadline applies while the host name is looked up. */
+    void watch(Loop l) {
+      if (finished) {
+        return;
+      }
+      loop = l;
+      phaseDeadline = callDeadline;
+      if (!l.active.contains(this)) {
+        l.active.add(this);
       }
     }
 
@@ -525,7 +585,7 @@ public final class NioTransport implements Transport {
       cancelled = true;
       if (started.get()) {
         try {
-          submit(this, true);
+          submit(this, OpKind.CANCEL);
         } catch (IOException e) {
           // closed: the loop fails everything in flight itself
         } catch (RuntimeException e) {
@@ -570,14 +630,16 @@ public final class NioTransport implements Transport {
       }
       loop = l;
       closeChannel();
+      if (resolveFailure != null) {
+        fail(resolveFailure);
+        return;
+      }
       address = addresses[nextAddress++];
       phase = Phase.CONNECT;
       phaseDeadline = System.nanoTime() + connectTimeoutNanos;
       l.active.add(this);
       try {
-        // the address's own family: a default (dual-stack IPv6) socket costs an extra system call
-        // and the IPv4-mapped path in the kernel for every IPv4 connection
-        channel = SocketChannel.open(address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        channel = sockets.open(address);
       } catch (UnsupportedOperationException e) {
         // an IPv6 address in a JVM started with -Djava.net.preferIPv4Stack=true
         throw (ConnectException) new ConnectException("this JVM cannot open IPv6 sockets"
@@ -718,6 +780,11 @@ public final class NioTransport implements Transport {
     }
 
     void timedOut() throws IOException {
+      if (phase == Phase.RESOLVE) {
+        fail(new SocketTimeoutException("resolving " + url.host() + " took over the call timeout of "
+            + callTimeoutNanos / 1_000_000 + " ms"));
+        return;
+      }
       boolean call = callDeadline - phaseDeadline <= 0;
       if (!call && phase == Phase.CONNECT && nextAddress < addresses.length) {
         connectNext(loop);

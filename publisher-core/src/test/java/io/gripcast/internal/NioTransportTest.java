@@ -521,4 +521,209 @@ class NioTransportTest {
       assertEquals(new String(body(bs.get(i)), StandardCharsets.UTF_8).strip(), fs.get(i).get(10, TimeUnit.SECONDS).excerpt());
     }
   }
+
+  // ------------------------------------------------------------------ a loop that cannot die
+
+  private NioTransport transport(NioTransport.Resolver resolver, NioTransport.SocketOpener sockets, Duration call) {
+    return new NioTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), call, callbacks,
+        resolver, sockets);
+  }
+
+  private void serveOk(int connections) {
+    for (int i = 0; i < connections; i++) {
+      serveOnce(sock -> {
+        readRequest(sock.getInputStream());
+        sock.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nPublished".getBytes(StandardCharsets.US_ASCII));
+      });
+    }
+  }
+
+  @Test
+  void anIpv6AddressInAnIpv4OnlyJvmFailsThatAttemptOnlyAndNamesTheProblem() throws Exception {
+    // what SocketChannel.open(INET6) throws under -Djava.net.preferIPv4Stack=true; it used to kill the thread
+    NioTransport.SocketOpener ipv4Only = a -> {
+      if (a instanceof java.net.Inet6Address) {
+        throw new UnsupportedOperationException("Protocol family not supported");
+      }
+      return java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET);
+    };
+    NioTransport t = transport(InetAddress::getAllByName, ipv4Only, Duration.ofSeconds(5));
+    try {
+      Throwable v6 = failure(t.newExchange(HttpUrl.get("http://[::1]:5561/publish/"), null, batch("x")).start());
+      assertInstanceOf(ConnectException.class, v6);
+      assertTrue(v6.getMessage().contains("IPv6"), v6.getMessage());
+      serveOk(1);
+      assertEquals(200, t.newExchange(url("/publish/"), null, batch("y")).start().get(10, TimeUnit.SECONDS).status(),
+          "the same transport still publishes");
+    } finally {
+      t.shutdown();
+    }
+  }
+
+  @Test
+  void anyThrowableInAStepFailsItsExchangeAsATransportFailureAndTheLoopGoesOn() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+    NioTransport.SocketOpener flaky = a -> {
+      if (opened.incrementAndGet() == 1) {
+        throw new StackOverflowError("injected"); // an Error, not even an Exception
+      }
+      return java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET);
+    };
+    NioTransport t = transport(InetAddress::getAllByName, flaky, Duration.ofSeconds(5));
+    try {
+      Throwable first = failure(t.newExchange(url("/publish/"), null, batch("x")).start());
+      assertInstanceOf(TransportException.class, first);
+      assertInstanceOf(StackOverflowError.class, first.getCause());
+      Thread selector = t.selectorThread();
+      serveOk(1);
+      assertEquals(200, t.newExchange(url("/publish/"), null, batch("y")).start().get(10, TimeUnit.SECONDS).status());
+      assertTrue(selector.isAlive() && selector == t.selectorThread(), "the same selector thread carried on");
+    } finally {
+      t.shutdown();
+    }
+  }
+
+  @Test
+  void aBrokenSelectorFailsWhatItHeldAndTheNextAttemptStartsANewLoop() throws Exception {
+    CountDownLatch requestRead = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    serveOnce(sock -> {
+      readRequest(sock.getInputStream());
+      requestRead.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS); // no answer until the test is done
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    CompletableFuture<Transport.Response> held = transport.newExchange(url("/publish/"), null, batch("x")).start();
+    assertTrue(requestRead.await(10, TimeUnit.SECONDS));
+    Thread first = transport.selectorThread();
+    transport.selectorForTest().close(); // the next select throws ClosedSelectorException
+    try {
+      Throwable t = failure(held);
+      assertInstanceOf(IOException.class, t);
+      assertTrue(t.getMessage().contains("I/O thread failed"), t.getMessage());
+      first.join(5_000);
+      assertFalse(first.isAlive());
+      serveOk(1);
+      assertEquals(200, transport.newExchange(url("/publish/"), null, batch("y")).start().get(10, TimeUnit.SECONDS).status(),
+          "a new loop carries the next attempt");
+      assertNotEquals(first, transport.selectorThread());
+    } finally {
+      release.countDown();
+    }
+  }
+
+  // ------------------------------------------------------------------ DNS off the selector thread
+
+  @Test
+  void aSlowLookupEndsAtTheCallTimeoutAndDoesNotHoldUpOtherAttempts() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> resolvedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    NioTransport.Resolver slow = host -> {
+      resolvedOn.add(Thread.currentThread().getName());
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return InetAddress.getAllByName("127.0.0.1");
+    };
+    NioTransport t = transport(slow, a -> java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET),
+        Duration.ofMillis(300));
+    try {
+      long start = System.nanoTime();
+      List<CompletableFuture<Transport.Response>> lookups = new ArrayList<>();
+      for (int i = 0; i < NioTransport.DNS_THREADS + 2; i++) { // more than the pool: some wait in its queue
+        lookups.add(t.newExchange(HttpUrl.get("http://pushpin.example:" + server.getLocalPort() + "/publish/"), null,
+            batch("x")).start());
+      }
+      serveOk(1);
+      assertEquals(200, t.newExchange(url("/publish/"), null, batch("literal")).start().get(10, TimeUnit.SECONDS).status(),
+          "an IP literal needs no lookup and does not wait for one");
+      for (CompletableFuture<Transport.Response> f : lookups) {
+        Throwable e = failure(f);
+        assertInstanceOf(SocketTimeoutException.class, e);
+        assertTrue(e.getMessage().contains("resolving pushpin.example"), e.getMessage());
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 2_000, "the lookups ended at the call timeout, not when the resolver returned: " + ms + " ms");
+      assertTrue(resolvedOn.stream().allMatch(n -> n.startsWith("gripcast-dns-")), resolvedOn.toString());
+      assertTrue(resolvedOn.size() <= NioTransport.DNS_THREADS, "at most " + NioTransport.DNS_THREADS + " lookups at once");
+    } finally {
+      release.countDown();
+      t.shutdown();
+    }
+  }
+
+  @Test
+  void cancellingDuringALookupEndsTheAttemptAtOnce() throws Exception {
+    CountDownLatch looking = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    NioTransport.Resolver slow = host -> {
+      looking.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return InetAddress.getAllByName("127.0.0.1");
+    };
+    NioTransport t = transport(slow, a -> java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET),
+        Duration.ofSeconds(15));
+    try {
+      Transport.Exchange x = t.newExchange(HttpUrl.get("http://pushpin.example:" + server.getLocalPort() + "/publish/"),
+          null, batch("x"));
+      CompletableFuture<Transport.Response> f = x.start();
+      assertTrue(looking.await(10, TimeUnit.SECONDS));
+      x.cancel();
+      assertInstanceOf(CancellationException.class, failure(f));
+      release.countDown(); // the late answer finds the attempt over and connects nowhere
+      Thread.sleep(100);
+      server.setSoTimeout(200);
+      assertThrows(SocketTimeoutException.class, server::accept, "no connection after the cancel");
+    } finally {
+      release.countDown();
+      t.shutdown();
+    }
+  }
+
+  // ------------------------------------------------------------------ an early answer
+
+  @Test
+  void anAnswerSentWhileTheBodyIsStillGoingOutIsReportedAsThatStatus() throws Exception {
+    // a body far larger than the socket buffers: the proxy answers 413 after the head and closes
+    // without reading the rest, which resets the connection under the client's write
+    StringBuilder big = new StringBuilder();
+    while (big.length() < 16_000_000) {
+      big.append("0123456789abcdef");
+    }
+    Batches.Batch huge = Batches.split(List.of(Item.of(WsMessage.text(big.toString())).on("c")), 20_000_000).get(0);
+    for (boolean graceful : new boolean[] {false, true}) {
+      serveOnce(sock -> {
+        InputStream in = sock.getInputStream();
+        int state = 0;
+        while (state < 4) { // the head only
+          int c = in.read();
+          state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        }
+        sock.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 13\r\nConnection: close\r\n\r\nbody too big\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        sock.getOutputStream().flush();
+        if (graceful) {
+          sock.shutdownOutput(); // the answer is complete; the client must stop writing by itself
+          sock.setSoTimeout(5_000);
+          try {
+            in.readNBytes(100_000); // read a little, then close with unread data: a reset
+          } catch (IOException ignored) {
+            // the client closed first
+          }
+        }
+      });
+      Transport.Response r = transport.newExchange(url("/publish/"), null, huge).start().get(10, TimeUnit.SECONDS);
+      assertEquals(413, r.status(), "graceful close: " + graceful);
+      assertEquals("body too big", r.excerpt());
+    }
+  }
 }
