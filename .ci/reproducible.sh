@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproducible-build check. Builds the release twice, each time in a fresh copy of the work tree
 # at a different path (target/reproducible/first and target/reproducible/second-copy), with
-#   mvn -B -q -Prelease -DskipTests -Dgripcast.cds.skip=true clean deploy
+#   mvn -B -q -Prelease -Dmaven.test.skip=true -Dgripcast.cds.skip=true clean deploy
+# (tests are neither compiled nor run: `mvn -B verify` runs them)
 # and compares byte for byte what a release ships: every file staged in target/staging-deploy
 # (POMs, jars, sources and javadoc jars, their checksums) and the CLI's fat jar gripcast.jar. It
 # leaves out only what cannot be the same twice: maven-metadata.xml (it records the deploy time),
@@ -38,7 +39,7 @@ build() {
   shift
   local start=$SECONDS
   copy_tree "$dir"
-  (cd "$dir" && mvn -B -q -Dstyle.color=never -Prelease -DskipTests -Dgripcast.cds.skip=true "$@" clean deploy)
+  (cd "$dir" && mvn -B -q -Dstyle.color=never -Prelease -Dmaven.test.skip=true -Dgripcast.cds.skip=true "$@" clean deploy)
   echo ".ci/reproducible.sh: built $dir in $((SECONDS - start)) s"
 }
 
