@@ -145,10 +145,22 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
     }
 
     /**
+     * A new token, signed now and valid for {@code ttl}, for tools that call the proxy themselves
+     * ({@code curl -H "Authorization: Bearer ..."}). A {@link io.gripcast.Publisher} mints and reuses
+     * its own; it does not need this.
+     *
+     * @param ttl how long the token is valid; at least one second
+     * @throws IllegalArgumentException when {@code ttl} is under one second
+     */
+    public String token(Duration ttl) {
+      return mint(Instant.now(), ttl);
+    }
+
+    /**
      * The {@code exp} a token minted at {@code now} with {@code ttl} carries: {@code now + ttl},
      * truncated to whole seconds (JWT NumericDate).
      */
-    public static Instant expiresAt(Instant now, Duration ttl) {
+    static Instant expiresAt(Instant now, Duration ttl) {
       Objects.requireNonNull(now, "now is required but was null");
       checkTtl(ttl);
       return Instant.ofEpochSecond(now.plus(ttl).getEpochSecond());
@@ -160,7 +172,7 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
      * @param now the issue time (from the caller's clock, so tests can fix it)
      * @param ttl how long the token is valid; at least one second
      */
-    public String mint(Instant now, Duration ttl) {
+    String mint(Instant now, Duration ttl) {
       Instant exp = expiresAt(now, ttl);
       SecretKeySpec signingKey = new SecretKeySpec(key.bytes(), Hs256.JCA_NAME);
       // Hs256 instead of Jwts.SIG.HS256: jjwt's own HS256 refuses keys under 256 bits (WeakKeyException),

@@ -333,12 +333,12 @@ public final class GripUrl {
       return new Auth.Jwt(iss, key);
     }
     if (key != null) {
-      for (byte b : key.bytes()) {
-        if (b < 0x21 || b > 0x7e) {
-          throw new GripConfigException(paramPart(KEY), "without iss, key is sent as a bearer token, which"
-              + " must be visible ASCII (no spaces, control or non-ASCII bytes); add iss=... if key is a"
-              + " JWT signing key");
-        }
+      try {
+        new Auth.Bearer(key); // the one place that knows what a bearer token may hold
+      } catch (IllegalArgumentException e) {
+        throw new GripConfigException(paramPart(KEY), "without iss, key is sent as a bearer token, which"
+            + " must be visible ASCII (no spaces, control or non-ASCII bytes); add iss=... if key is a"
+            + " JWT signing key");
       }
       if (basic != null) {
         warnings.add("userinfo (Basic auth) is ignored: key without iss selects Bearer auth, which takes"

@@ -113,8 +113,9 @@ class GripUrlErrorTest {
   }
 
   @Test
-  void gripConfigExceptionIsAnIllegalArgumentException() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GripUrl.parse("ftp://h"));
+  void gripConfigExceptionIsAGripException() {
+    // one root for everything gripcast throws of its own, so `catch (GripException e)` catches a bad GRIP_URL too
+    io.gripcast.GripException e = assertThrows(io.gripcast.GripException.class, () -> GripUrl.parse("ftp://h"));
     assertTrue(e instanceof GripConfigException);
   }
 
