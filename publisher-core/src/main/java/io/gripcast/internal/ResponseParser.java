@@ -25,6 +25,12 @@ final class ResponseParser {
   private int headBytes;
   private int status;
   private String retryAfter;
+  /**
+   * The header field being read: it is interpreted only once the next line shows it is not
+   * continued by an obs-fold (a line starting with SP or HTAB), so a folded value is read whole.
+   */
+  private String fieldName;
+  private final StringBuilder fieldValue = new StringBuilder();
   private long contentLength = -1;
   private boolean chunked;
   private long remaining; // of the body (Content-Length) or of the current chunk
@@ -134,9 +140,13 @@ final class ResponseParser {
       }
       case HEADERS -> {
         if (l.isEmpty()) {
+          endField();
           endOfHead();
+        } else if (isOws(l.charAt(0))) {
+          continueField(l);
         } else {
-          header(l);
+          endField();
+          startField(l);
         }
       }
       case CHUNK_SIZE -> {
@@ -187,13 +197,44 @@ final class ResponseParser {
     return code;
   }
 
-  private void header(String l) throws ProtocolException {
+  private void startField(String l) throws ProtocolException {
     int colon = l.indexOf(':');
     if (colon <= 0) {
       throw new ProtocolException("unexpected response header line: " + clip(l));
     }
-    String name = l.substring(0, colon).trim();
-    String value = l.substring(colon + 1).trim();
+    fieldName = l.substring(0, colon).trim();
+    fieldValue.setLength(0);
+    fieldValue.append(l, colon + 1, l.length());
+  }
+
+  /**
+   * An obs-fold (RFC 9112 section 5.2): a line starting with SP or HTAB continues the previous
+   * field's value. A user agent must replace the fold (the whitespace around the line break) with
+   * SP before interpreting the value, so a folded Retry-After or Content-Length still counts.
+   */
+  private void continueField(String l) throws ProtocolException {
+    if (fieldName == null) {
+      // RFC 9112 section 2.2: whitespace between the start-line and the first field is invalid
+      throw new ProtocolException(
+          "the first response header line starts with whitespace (an obs-fold with no field before it to continue)");
+    }
+    fieldValue.setLength(endWithoutOws(fieldValue));
+    fieldValue.append(' ').append(l, skipOws(l), l.length());
+  }
+
+  /** Interprets the field read so far, if any: no later line can continue it. */
+  private void endField() throws ProtocolException {
+    if (fieldName == null) {
+      return;
+    }
+    String name = fieldName;
+    fieldName = null;
+    String value = trimOws(fieldValue);
+    fieldValue.setLength(0);
+    header(name, value);
+  }
+
+  private void header(String name, String value) throws ProtocolException {
     if (name.equalsIgnoreCase("Content-Length")) {
       long n;
       try {
@@ -210,6 +251,35 @@ final class ResponseParser {
     } else if (name.equalsIgnoreCase("Retry-After") && retryAfter == null) {
       retryAfter = value;
     }
+  }
+
+  /** OWS (RFC 9110 section 5.6.3) is SP and HTAB only, unlike {@link String#trim()}. */
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** The index of the first character of {@code s} that is not OWS. */
+  private static int skipOws(CharSequence s) {
+    int i = 0;
+    while (i < s.length() && isOws(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The length of {@code s} without its trailing OWS. */
+  private static int endWithoutOws(CharSequence s) {
+    int end = s.length();
+    while (end > 0 && isOws(s.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+
+  /** {@code s} without leading and trailing OWS. */
+  private static String trimOws(CharSequence s) {
+    int end = endWithoutOws(s);
+    return s.subSequence(Math.min(skipOws(s), end), end).toString();
   }
 
   private void endOfHead() {

@@ -11,12 +11,91 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The NIO transport's response parsing, fed the way reads deliver bytes: whole, or one at a time. */
 class ResponseParserTest {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** How the reads deliver a response: each case runs both ways, and must end the same way. */
+  enum Delivery {
+    /** The whole response in one read. */
+    WHOLE {
+      @Override
+      int feed(ResponseParser p, byte[] b) throws ProtocolException {
+        ByteBuffer in = ByteBuffer.wrap(b);
+        if (p.feed(in)) {
+          return in.position();
+        }
+        assertEquals(b.length, in.position(), "an incomplete response consumes all it is given");
+        return -1;
+      }
+    },
+    /** One byte per read. */
+    BYTE_BY_BYTE {
+      @Override
+      int feed(ResponseParser p, byte[] b) throws ProtocolException {
+        for (int i = 0; i < b.length; i++) {
+          ByteBuffer one = ByteBuffer.wrap(b, i, 1);
+          if (p.feed(one)) {
+            return i + 1;
+          }
+          assertFalse(one.hasRemaining());
+        }
+        return -1;
+      }
+    };
+
+    /** Feeds all of {@code b}; returns how many bytes were consumed when the parser reported completion (-1: never). */
+    abstract int feed(ResponseParser p, byte[] b) throws ProtocolException;
+  }
+
+  /** The response of a message that is complete right at the end of {@code wire} (no end of stream needed). */
+  private static Transport.Response complete(Delivery d, String wire) throws ProtocolException {
+    return completeAfter(d, wire, "");
+  }
+
+  /** Like {@link #complete}, with {@code after} following on the connection: the parser must not read it. */
+  private static Transport.Response completeAfter(Delivery d, String wire, String after) throws ProtocolException {
+    ResponseParser p = new ResponseParser();
+    assertEquals(bytes(wire).length, d.feed(p, bytes(wire + after)), "complete right after the last byte of the message");
+    assertTrue(p.done());
+    assertTrue(p.hasHead());
+    return p.response();
+  }
+
+  /** The response of a message that lasts until the connection ends, right after {@code wire}. */
+  private static Transport.Response untilClose(Delivery d, String wire) throws Exception {
+    ResponseParser p = new ResponseParser();
+    assertEquals(-1, d.feed(p, bytes(wire)), "not complete before the end of the connection");
+    assertTrue(p.hasHead());
+    assertTrue(p.endOfStream());
+    assertTrue(p.done());
+    return p.response();
+  }
+
+  /** The error of a response that must be refused; its message must be safe to log. */
+  private static ProtocolException rejected(Delivery d, String wire) {
+    ResponseParser p = new ResponseParser();
+    ProtocolException e = assertThrows(ProtocolException.class, () -> d.feed(p, bytes(wire)), wire);
+    assertSafeToLog(e.getMessage());
+    return e;
+  }
+
+  /** Printable ASCII only, and short: no control characters, binary or long input echoed. */
+  private static void assertSafeToLog(String message) {
+    assertTrue(message.length() < 300, message);
+    for (char c : message.toCharArray()) {
+      assertTrue(c >= 0x20 && c <= 0x7e, () -> "unsafe character in: " + message);
+    }
+  }
+
+  private static void assertContains(String expected, String actual) {
+    assertTrue(actual.contains(expected), () -> "\"" + expected + "\" not in: " + actual);
   }
 
   /** Feeds one byte per call; returns the parser and the index at which it reported completion (-1: never). */
@@ -181,5 +260,42 @@ class ResponseParserTest {
     p.feed(ByteBuffer.wrap(bytes("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n")));
     assertNull(p.response().retryAfter());
     assertEquals(429, p.response().status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void foldedHeaderValuesAreUnfoldedNotRefused(Delivery d) throws Exception {
+    // RFC 9112 section 5.2: a user agent replaces each obs-fold with SP before interpreting the value
+    Transport.Response r = complete(d, "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\n\tc\r\nRetry-After:\r\n  120 \r\n"
+        + "Content-Length:\r\n\t 2\r\n\r\nok");
+    assertEquals(new Transport.Response(200, "120", "ok"), r);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void aFieldIsInterpretedOnlyOnceTheNextLineShowsItIsNotFolded(Delivery d) throws Exception {
+    // byte by byte, the first line alone looks complete: the date must not be taken before its fold arrives
+    Transport.Response r = complete(d, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Fri, 31 Dec 1999 \r\n"
+        + "    23:59:59 GMT\r\nContent-Length: 0\r\n\r\n");
+    assertEquals("Fri, 31 Dec 1999 23:59:59 GMT", r.retryAfter());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void aFoldedLastFieldEndsWithTheHead(Delivery d) throws Exception {
+    Transport.Response r = complete(d, "HTTP/1.1 503 Service Unavailable\nContent-Length: 0\nRetry-After:\n 30\n\n");
+    assertEquals(new Transport.Response(503, "30", ""), r);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void aFoldRightAfterTheStatusLineIsAnError(Delivery d) {
+    // RFC 9112 section 2.2: whitespace between the start-line and the first field; there is nothing to continue
+    for (String first : new String[] {" X: y", "\tContent-Length: 0", " "}) {
+      ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\n" + first + "\r\nContent-Length: 0\r\n\r\n");
+      assertContains("starts with whitespace", e.getMessage());
+    }
+    // the same after an interim response: the final response's fields do not continue the interim one's
+    rejected(d, "HTTP/1.1 100 Continue\r\nX: y\r\n\r\nHTTP/1.1 200 OK\r\n z\r\nContent-Length: 0\r\n\r\n");
   }
 }
