@@ -197,14 +197,68 @@ final class ResponseParser {
     return code;
   }
 
+  /**
+   * A header line: field-name ":" OWS field-value OWS (RFC 9112 section 5). The name is checked
+   * now; the value waits for {@link #endField()}. Error messages never echo a value (it may be a
+   * cookie or a credential), and echo a name only once it is known to be a token.
+   */
   private void startField(String l) throws ProtocolException {
     int colon = l.indexOf(':');
-    if (colon <= 0) {
-      throw new ProtocolException("unexpected response header line: " + clip(l));
+    if (colon < 0) {
+      throw new ProtocolException("a response header line has no colon (expected name: value)");
     }
-    fieldName = l.substring(0, colon).trim();
+    if (colon == 0) {
+      throw new ProtocolException("a response header line has an empty field name");
+    }
+    if (isOws(l.charAt(colon - 1))) {
+      // RFC 9112 section 5.1: no whitespace is allowed between the name and the colon; it has led
+      // to request smuggling and response splitting, as recipients disagreed about the name
+      String name = l.substring(0, endWithoutOws(l.subSequence(0, colon)));
+      throw new ProtocolException("whitespace between the response header field name"
+          + (isToken(name) ? " " + clip(name) : "") + " and its colon");
+    }
+    for (int i = 0; i < colon; i++) {
+      char c = l.charAt(i);
+      if (!isTchar(c)) {
+        throw new ProtocolException("a response header field name has a character a token does not allow: "
+            + (c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("0x%02X", (int) c)));
+      }
+    }
+    fieldName = l.substring(0, colon);
+    checkValue(l, colon + 1);
     fieldValue.setLength(0);
     fieldValue.append(l, colon + 1, l.length());
+  }
+
+  /**
+   * RFC 9110 section 5.5: a recipient of NUL within a field value must reject the message or
+   * replace it with SP. It is never sent by a sane proxy, so refuse rather than guess.
+   * (CR and LF cannot be in a line here: readLine ends lines at LF and refuses a bare CR.)
+   */
+  private void checkValue(CharSequence l, int from) throws ProtocolException {
+    for (int i = from; i < l.length(); i++) {
+      if (l.charAt(i) == 0) {
+        throw new ProtocolException("a NUL character in the value of the response header field " + clip(fieldName));
+      }
+    }
+  }
+
+  /** tchar (RFC 9110 section 5.6.2): the characters of a token, such as a field name. */
+  private static boolean isTchar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || (c < 0x7f && "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
+  }
+
+  private static boolean isToken(CharSequence s) {
+    if (s.length() == 0) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!isTchar(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -218,6 +272,7 @@ final class ResponseParser {
       throw new ProtocolException(
           "the first response header line starts with whitespace (an obs-fold with no field before it to continue)");
     }
+    checkValue(l, 0);
     fieldValue.setLength(endWithoutOws(fieldValue));
     fieldValue.append(' ').append(l, skipOws(l), l.length());
   }

@@ -298,4 +298,49 @@ class ResponseParserTest {
     // the same after an interim response: the final response's fields do not continue the interim one's
     rejected(d, "HTTP/1.1 100 Continue\r\nX: y\r\n\r\nHTTP/1.1 200 OK\r\n z\r\nContent-Length: 0\r\n\r\n");
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void whitespaceBeforeTheColonIsAnError(Delivery d) {
+    // RFC 9112 section 5.1: recipients disagreeing about "Content-Length :" is how smuggling starts
+    for (String ws : new String[] {" ", "\t", "  \t"}) {
+      ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nContent-Length" + ws + ": 2\r\n\r\nok");
+      assertEquals("whitespace between the response header field name Content-Length and its colon", e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void fieldNamesMustBeTokens(Delivery d) {
+    assertEquals("a response header line has an empty field name",
+        rejected(d, "HTTP/1.1 200 OK\r\n: x\r\n\r\n").getMessage());
+    assertEquals("a response header line has no colon (expected name: value)",
+        rejected(d, "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n").getMessage());
+    assertEquals("a response header field name has a character a token does not allow: ' '",
+        rejected(d, "HTTP/1.1 200 OK\r\nContent Length: 2\r\n\r\nok").getMessage());
+    assertEquals("a response header field name has a character a token does not allow: '@'",
+        rejected(d, "HTTP/1.1 200 OK\r\nX@Y: 2\r\n\r\n").getMessage());
+    assertEquals("a response header field name has a character a token does not allow: 0xE9",
+        rejected(d, "HTTP/1.1 200 OK\r\nCaf\u00e9: 2\r\n\r\n").getMessage());
+    assertEquals("a response header field name has a character a token does not allow: 0x00",
+        rejected(d, "HTTP/1.1 200 OK\r\nX\u0000: 2\r\n\r\n").getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void allTokenCharactersAreAllowedInNames(Delivery d) throws Exception {
+    Transport.Response r = complete(d, "HTTP/1.1 200 OK\r\n!#$%&'*+-.^_`|~09azAZ: any \u00ff\u0001 value\r\n"
+        + "Content-Length: 0\r\n\r\n");
+    assertEquals(200, r.status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void aNulInAValueIsAnErrorThatDoesNotEchoTheValue(Delivery d) {
+    // RFC 9110 section 5.5: reject or replace; refused, and the value (a cookie here) is not in the message
+    ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nSet-Cookie: session=s3cr3t\u0000\r\n\r\n");
+    assertEquals("a NUL character in the value of the response header field Set-Cookie", e.getMessage());
+    e = rejected(d, "HTTP/1.1 200 OK\r\nSet-Cookie: session=\r\n s3cr3t\u0000\r\n\r\n");
+    assertEquals("a NUL character in the value of the response header field Set-Cookie", e.getMessage());
+  }
 }
