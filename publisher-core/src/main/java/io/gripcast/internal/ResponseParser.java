@@ -32,7 +32,13 @@ final class ResponseParser {
   private String fieldName;
   private final StringBuilder fieldValue = new StringBuilder();
   private long contentLength = -1;
-  private boolean chunked;
+  /**
+   * Why the Content-Length fields are unusable, or null. Not thrown at once: when the response
+   * also has a Transfer-Encoding, Content-Length is ignored (RFC 9112 section 6.3, point 3).
+   */
+  private String contentLengthProblem;
+  /** The Transfer-Encoding field lines joined into one list (RFC 9110 section 5.3), or null: none. */
+  private String transferEncoding;
   private long remaining; // of the body (Content-Length) or of the current chunk
   private final byte[] excerpt = new byte[Transport.EXCERPT_BYTES + 1];
   private int excerptLength;
@@ -297,12 +303,12 @@ final class ResponseParser {
       } catch (NumberFormatException e) {
         n = -1;
       }
-      if (n < 0 || (contentLength >= 0 && contentLength != n)) {
-        throw new ProtocolException("bad Content-Length in the response: " + clip(value));
+      if (contentLengthProblem == null && (n < 0 || (contentLength >= 0 && contentLength != n))) {
+        contentLengthProblem = "bad Content-Length in the response: " + clip(value);
       }
       contentLength = n;
     } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-      chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+      transferEncoding = transferEncoding == null ? value : transferEncoding + ", " + value;
     } else if (name.equalsIgnoreCase("Retry-After") && retryAfter == null) {
       retryAfter = value;
     }
@@ -337,25 +343,65 @@ final class ResponseParser {
     return s.subSequence(Math.min(skipOws(s), end), end).toString();
   }
 
-  private void endOfHead() {
+  /**
+   * The head is complete: decides how the body is framed (RFC 9112 section 6.3). Responses to our
+   * requests are never to HEAD or CONNECT, so those cases do not arise.
+   */
+  private void endOfHead() throws ProtocolException {
     if (status < 200) {
       // an interim response (100 Continue and the like): the real one follows
       state = State.STATUS;
       contentLength = -1;
-      chunked = false;
+      contentLengthProblem = null;
+      transferEncoding = null;
       retryAfter = null;
       return;
     }
     if (status == 204 || status == 304) {
-      state = State.DONE;
-    } else if (chunked) {
-      state = State.CHUNK_SIZE;
+      state = State.DONE; // never a body, whatever the header fields say (point 1)
+    } else if (transferEncoding != null) {
+      // point 3: Transfer-Encoding overrides Content-Length, even an invalid one
+      state = transferCodings() ? State.CHUNK_SIZE : State.BODY_EOF;
+    } else if (contentLengthProblem != null) {
+      throw new ProtocolException(contentLengthProblem); // point 5: an unrecoverable error
     } else if (contentLength >= 0) {
       remaining = contentLength;
       state = contentLength == 0 ? State.DONE : State.BODY_LENGTH;
     } else {
-      state = State.BODY_EOF;
+      state = State.BODY_EOF; // point 8: a response without either lasts until the connection closes
     }
+  }
+
+  /**
+   * Checks the list of transfer codings, applied in order (RFC 9112 section 6.1).
+   *
+   * @return true when the body is chunked (chunked is the final coding); false when it is framed
+   *     by the end of the connection (RFC 9112 section 6.3, point 3: chunked is not the final
+   *     coding, which here can only mean that identity codings, or none, are listed)
+   * @throws ProtocolException for a coding we cannot decode (gzip, deflate, compress or unknown:
+   *     the body could not be read), or chunked applied twice or before another coding
+   */
+  private boolean transferCodings() throws ProtocolException {
+    boolean chunked = false;
+    for (String element : transferEncoding.split(",", -1)) {
+      String coding = trimOws(element).toLowerCase(Locale.ROOT);
+      if (coding.isEmpty()) {
+        continue; // RFC 9110 section 5.6.1: empty list elements are ignored
+      }
+      if (chunked) {
+        // RFC 9112 section 6.1: a sender must not apply chunked more than once, and chunked must
+        // be the final coding when any is applied after it
+        throw new ProtocolException("the chunked transfer coding is not the last one, or is applied twice,"
+            + " in the response's Transfer-Encoding: " + clip(transferEncoding));
+      }
+      if (coding.equals("chunked")) {
+        chunked = true;
+      } else if (!coding.equals("identity")) {
+        throw new ProtocolException("unsupported transfer coding \"" + clip(coding)
+            + "\" in the response's Transfer-Encoding: " + clip(transferEncoding));
+      }
+    }
+    return chunked;
   }
 
   private static String clip(String s) {
