@@ -297,20 +297,50 @@ final class ResponseParser {
 
   private void header(String name, String value) throws ProtocolException {
     if (name.equalsIgnoreCase("Content-Length")) {
-      long n;
-      try {
-        n = Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        n = -1;
-      }
-      if (contentLengthProblem == null && (n < 0 || (contentLength >= 0 && contentLength != n))) {
-        contentLengthProblem = "bad Content-Length in the response: " + clip(value);
-      }
-      contentLength = n;
+      contentLength(value);
     } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
       transferEncoding = transferEncoding == null ? value : transferEncoding + ", " + value;
     } else if (name.equalsIgnoreCase("Retry-After") && retryAfter == null) {
       retryAfter = value;
+    }
+  }
+
+  /**
+   * One Content-Length field: 1*DIGIT (RFC 9110 section 8.6), or a list of identical values
+   * ("5, 5", which a proxy may make by joining field lines): RFC 9112 section 6.3, point 5 lets a
+   * recipient use the one value then. Values that differ, in one line or over several, leave the
+   * body length unknown: an error, unless Transfer-Encoding overrides them. So is an empty value, a
+   * sign or a value too large for a long (RFC 9112 section 6.3 warns of integer overflows).
+   * Unlike Transfer-Encoding, an empty list element is refused: this field frames the body, and
+   * "5," is not what a sane proxy sends.
+   */
+  private void contentLength(String value) {
+    if (contentLengthProblem != null) {
+      return;
+    }
+    for (String element : value.split(",", -1)) {
+      String digits = trimOws(element);
+      long n = digits.isEmpty() ? -1 : 0;
+      for (int i = 0; i < digits.length() && n >= 0; i++) {
+        char c = digits.charAt(i);
+        if (c < '0' || c > '9') {
+          n = -1;
+        } else if (n > (Long.MAX_VALUE - (c - '0')) / 10) {
+          contentLengthProblem = "the response's Content-Length is too large: " + clip(value);
+          return;
+        } else {
+          n = n * 10 + (c - '0');
+        }
+      }
+      if (n < 0) {
+        contentLengthProblem = "the response's Content-Length is not a number of bytes: \"" + clip(value) + "\"";
+        return;
+      }
+      if (contentLength >= 0 && contentLength != n) {
+        contentLengthProblem = "the response has differing Content-Length values: " + contentLength + " and " + n;
+        return;
+      }
+      contentLength = n;
     }
   }
 

@@ -423,4 +423,54 @@ class ResponseParserTest {
     assertEquals(new Transport.Response(304, null, ""),
         completeAfter(d, "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", "junk"));
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void identicalContentLengthsAreOneLength(Delivery d) throws Exception {
+    // RFC 9110 section 8.6 / RFC 9112 section 6.3, point 5: a list of one repeated valid value is that value
+    for (String cl : new String[] {"Content-Length: 5, 5", "Content-Length: 5,5,5", "Content-Length:\t5 ,\t5 ",
+        "Content-Length: 5\r\nContent-Length: 5", "Content-Length: 5, 5\r\ncontent-length: 005",
+        "Content-Length: 5,\r\n 5"}) {
+      assertEquals("hello", completeAfter(d, "HTTP/1.1 200 OK\r\n" + cl + "\r\n\r\nhello", "HTTP/1.1 200 OK").excerpt(), cl);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void differingContentLengthsAreErrors(Delivery d) {
+    for (String cl : new String[] {"Content-Length: 5, 6", "Content-Length: 5\r\nContent-Length: 6",
+        "Content-Length: 5, 5\r\nContent-Length: 6, 5"}) {
+      ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\n" + cl + "\r\n\r\nhello!");
+      assertEquals("the response has differing Content-Length values: 5 and 6", e.getMessage(), cl);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void contentLengthIsDigitsOnly(Delivery d) {
+    for (String v : new String[] {"", " ", "ten", "+5", "-5", "-0", "5,", ",5", "5,,5", "5 5", "0x5", "5.0", "1e3", "5;", "\u00b2"}) {
+      ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nContent-Length: " + v + "\r\n\r\nhello");
+      assertContains("the response's Content-Length is not a number of bytes", e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void contentLengthsTooLargeForALongAreErrors(Delivery d) {
+    for (String v : new String[] {"9223372036854775808", "99999999999999999999999", "5, 18446744073709551621"}) {
+      ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nContent-Length: " + v + "\r\n\r\nhello");
+      assertContains("the response's Content-Length is too large: " + v, e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void theLargestLongIsALengthLikeAnyOther(Delivery d) throws Exception {
+    // only the excerpt is kept, so the rest of this (never ending) body is not waited for
+    String head = "HTTP/1.1 413 Content Too Large\r\nContent-Length: 0009223372036854775807\r\n\r\n";
+    String body = "z".repeat(Transport.EXCERPT_BYTES + 1);
+    ResponseParser p = new ResponseParser();
+    assertTrue(d.feed(p, bytes(head + body + "zzz")) > 0, "done once the excerpt is full");
+    assertEquals(new Transport.Response(413, null, "z".repeat(Transport.EXCERPT_BYTES) + "..."), p.response());
+  }
 }
