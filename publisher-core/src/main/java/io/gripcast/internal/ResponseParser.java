@@ -24,6 +24,8 @@ final class ResponseParser {
   private int lineLength;
   private int headBytes;
   private int status;
+  /** The status line said HTTP/1.0: Transfer-Encoding is not to be trusted (see endOfHead). */
+  private boolean http10;
   private String retryAfter;
   /**
    * The header field being read: it is interpreted only once the next line shows it is not
@@ -142,6 +144,12 @@ final class ResponseParser {
     switch (state) {
       case STATUS -> {
         status = parseStatusLine(l);
+        if (status == 101) {
+          // not an interim response for us: after it the connection speaks another protocol, and we
+          // never ask to upgrade (RFC 9110 section 15.2.2), so a 101 is a broken or hostile proxy
+          throw new ProtocolException("unexpected 101 Switching Protocols: the request asked for no upgrade");
+        }
+        http10 = l.charAt(7) == '0';
         state = State.HEADERS;
       }
       case HEADERS -> {
@@ -183,16 +191,22 @@ final class ResponseParser {
     }
   }
 
+  /**
+   * The status code of a status line: HTTP-version SP 3DIGIT, then SP and a reason phrase, or
+   * nothing (RFC 9112 section 4; a missing SP is tolerated, as some servers omit it with an empty
+   * reason). Any HTTP/1.x version is read as HTTP/1.1 would be (RFC 9110 section 2.5); the reason
+   * phrase is ignored, as a client should. Codes 600 to 999 are undefined but pass as they are;
+   * below 100 is not a status code.
+   */
   static int parseStatusLine(String l) throws ProtocolException {
-    // HTTP/1.1 200 OK  (the reason phrase may be empty or missing)
-    if (l.length() < 12 || !l.startsWith("HTTP/1.") || l.charAt(8) != ' '
-        || !Character.isDigit(l.charAt(7)) || (l.length() > 12 && l.charAt(12) != ' ')) {
+    if (l.length() < 12 || !l.startsWith("HTTP/1.") || !isDigit(l.charAt(7)) || l.charAt(8) != ' '
+        || (l.length() > 12 && l.charAt(12) != ' ')) {
       throw new ProtocolException("unexpected status line: " + clip(l));
     }
     int code = 0;
     for (int i = 9; i < 12; i++) {
       char c = l.charAt(i);
-      if (c < '0' || c > '9') {
+      if (!isDigit(c)) {
         throw new ProtocolException("unexpected status line: " + clip(l));
       }
       code = code * 10 + (c - '0');
@@ -201,6 +215,10 @@ final class ResponseParser {
       throw new ProtocolException("unexpected status line: " + clip(l));
     }
     return code;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /**
@@ -389,6 +407,12 @@ final class ResponseParser {
     }
     if (status == 204 || status == 304) {
       state = State.DONE; // never a body, whatever the header fields say (point 1)
+    } else if (transferEncoding != null && http10) {
+      // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing, even
+      // with a Content-Length (likely an HTTP/1.1 response passed on by an HTTP/1.0 proxy that did
+      // not decode it). Neither field can be trusted; the connection is closed after this
+      // response anyway, so its end is the only end of the body left
+      state = State.BODY_EOF;
     } else if (transferEncoding != null) {
       // point 3: Transfer-Encoding overrides Content-Length, even an invalid one
       state = transferCodings() ? State.CHUNK_SIZE : State.BODY_EOF;

@@ -473,4 +473,69 @@ class ResponseParserTest {
     assertTrue(d.feed(p, bytes(head + body + "zzz")) > 0, "done once the excerpt is full");
     assertEquals(new Transport.Response(413, null, "z".repeat(Transport.EXCERPT_BYTES) + "..."), p.response());
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void http10WithoutContentLengthLastsUntilTheConnectionCloses(Delivery d) throws Exception {
+    assertEquals(new Transport.Response(200, null, "Published"), untilClose(d, "HTTP/1.0 200 OK\r\nServer: old\r\n\r\nPublished"));
+    assertEquals(new Transport.Response(200, null, ""), untilClose(d, "HTTP/1.0 200 OK\r\n\r\n"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void http10WithContentLengthIsFramedByIt(Delivery d) throws Exception {
+    assertEquals(new Transport.Response(202, null, "queued"),
+        completeAfter(d, "HTTP/1.0 202 Accepted\r\nContent-Length: 6\r\n\r\nqueued", "<junk>"));
+    assertEquals(new Transport.Response(200, null, ""), completeAfter(d, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", "x"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void http10WithTransferEncodingIsReadUntilTheConnectionCloses(Delivery d) throws Exception {
+    // RFC 9112 section 6.1: faulty framing, whatever Content-Length says; not decoded, not refused
+    assertEquals(new Transport.Response(200, null, "2\r\nok\r\n0"),
+        untilClose(d, "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
+    assertEquals(200, untilClose(d, "HTTP/1.0 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n\u001f\u008b").status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void statusLines(Delivery d) throws Exception {
+    assertEquals(200, complete(d, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").status());
+    assertEquals(200, complete(d, "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n").status(), "no SP, no reason");
+    assertEquals(200, complete(d, "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n").status(), "an empty reason");
+    assertEquals(200, complete(d, "HTTP/1.1 200 \u00c7a va\tbien :)\r\nContent-Length: 0\r\n\r\n").status(), "obs-text, HTAB");
+    assertEquals(404, complete(d, "HTTP/1.9 404 Not Found\r\nContent-Length: 0\r\n\r\n").status(), "a later HTTP/1.x");
+    assertEquals(999, complete(d, "HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\n\r\n").status());
+    assertEquals(100, ResponseParser.parseStatusLine("HTTP/1.1 100 Continue"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void badStatusLines(Delivery d) {
+    for (String bad : new String[] {"HTTP/1.1 20 OK", "HTTP/1.1 200OK", "HTTP/1.1  200 OK", "http/1.1 200 OK", "HTTP/1.1 2000",
+        "HTTP/1.1 099 Low", "HTTP/1.1 000", "HTTP/1.x 200 OK", "HTTP/11 200 OK", "HTTP/1.1\t200 OK", "HTTP/1.1 -20 OK",
+        "HTTP/2.0 200 OK", "HTTP/0.9 200 OK", "ICY 200 OK", " HTTP/1.1 200 OK", "HTTP/1.1 1000 Too High"}) {
+      ProtocolException e = rejected(d, bad + "\r\nContent-Length: 0\r\n\r\n");
+      assertTrue(e.getMessage().startsWith("unexpected status line: "), e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void switchingProtocolsIsAnErrorNotAnInterimResponse(Delivery d) {
+    ProtocolException e = rejected(d, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\nHTTP/1.1 200 OK\r\n\r\n");
+    assertEquals("unexpected 101 Switching Protocols: the request asked for no upgrade", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void severalInterimResponsesAreSkippedWithTheirFields(Delivery d) throws Exception {
+    // 1xx never has a body (a Content-Length there frames nothing); its fields are not the final response's
+    Transport.Response r = complete(d, "HTTP/1.1 100 Continue\r\n\r\n"
+        + "HTTP/1.1 102 Processing\r\nRetry-After: 5\r\nContent-Length: 7\r\n\r\n"
+        + "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+        + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    assertEquals(new Transport.Response(200, null, "ok"), r);
+  }
 }
