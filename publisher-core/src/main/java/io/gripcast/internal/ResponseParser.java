@@ -20,7 +20,7 @@ final class ResponseParser {
   private enum State { STATUS, HEADERS, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, BODY_EOF, DONE }
 
   private State state = State.STATUS;
-  private final byte[] line = new byte[MAX_LINE];
+  private final byte[] line = new byte[MAX_LINE + 1]; // and its CR
   private int lineLength;
   private int headBytes;
   private int status;
@@ -118,26 +118,46 @@ final class ResponseParser {
     in.position(in.position() + (n - k));
   }
 
-  /** A line without its CRLF (a bare LF is accepted too), or null when it is not complete yet. */
+  /**
+   * A line without its line ending, or null when it is not complete yet. CRLF ends a line, and so
+   * does a bare LF (RFC 9112 section 2.2 lets a recipient accept it). A bare CR (one not followed
+   * by LF) is an error: section 2.2 says to treat the element as invalid or replace the CR, and
+   * recipients that disagree about where a line ends are how responses get split.
+   */
   private String readLine(ByteBuffer in) throws ProtocolException {
+    boolean head = state == State.STATUS || state == State.HEADERS;
     while (in.hasRemaining()) {
       byte b = in.get();
-      if (state == State.STATUS || state == State.HEADERS) {
-        if (++headBytes > MAX_HEAD) {
-          throw new ProtocolException("the response head is over " + MAX_HEAD + " bytes");
-        }
+      if (head && ++headBytes > MAX_HEAD) {
+        throw new ProtocolException("the response head is over " + MAX_HEAD + " bytes");
       }
+      boolean cr = lineLength > 0 && line[lineLength - 1] == '\r';
       if (b == '\n') {
-        int n = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
+        int n = cr ? lineLength - 1 : lineLength;
         lineLength = 0;
         return new String(line, 0, n, StandardCharsets.ISO_8859_1);
       }
-      if (lineLength == line.length) {
-        throw new ProtocolException("a response line is over " + MAX_LINE + " bytes");
+      if (cr) {
+        throw new ProtocolException("a CR not followed by LF in " + lineName());
+      }
+      if (lineLength == MAX_LINE && b != '\r') {
+        throw new ProtocolException(lineName() + " is over " + MAX_LINE + " bytes");
       }
       line[lineLength++] = b;
     }
     return null;
+  }
+
+  /** What the line being read is, for error messages. */
+  private String lineName() {
+    return switch (state) {
+      case STATUS -> "the response's status line";
+      case HEADERS -> "a response header line";
+      case CHUNK_SIZE -> "a chunk-size line of the response body";
+      case CHUNK_END -> "the line ending a chunk of the response body";
+      case TRAILERS -> "a trailer line of the response body";
+      default -> "a response line";
+    };
   }
 
   private void onLine(String l) throws ProtocolException {

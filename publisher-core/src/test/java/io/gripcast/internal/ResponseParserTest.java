@@ -538,4 +538,81 @@ class ResponseParserTest {
         + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     assertEquals(new Transport.Response(200, null, "ok"), r);
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void bareLfLineEndsAreAcceptedEverywhere(Delivery d) throws Exception {
+    // RFC 9112 section 2.2: a recipient may accept a bare LF as a line terminator
+    assertEquals(new Transport.Response(200, "1", "ok"), complete(d,
+        "HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nRetry-After: 1\nTransfer-Encoding: chunked\n\n2;x=y\nok\n0\nT: t\n\n"));
+    assertEquals(new Transport.Response(200, null, "ok"),
+        complete(d, "HTTP/1.1 200 OK\r\nA: b\nContent-Length: 2\r\n\nok"), "mixed");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void aBareCrIsAnErrorInAnyLine(Delivery d) {
+    String[][] cases = {
+      {"HTTP/1.1 200 O\rK\r\n\r\n", "in the response's status line"},
+      {"HTTP/1.1 200 OK\r\r\n\r\n", "in the response's status line"},
+      {"HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n", "in a response header line"},
+      {"HTTP/1.1 200 OK\r\nX\r: b\r\n\r\n", "in a response header line"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\r\nok", "in a response header line"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r;x\r\nok\r\n0\r\n\r\n", "in a chunk-size line"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\r\n0\r\n\r\n", "in the line ending a chunk"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: \r\r\n\r\n", "in a trailer line"},
+    };
+    for (String[] c : cases) {
+      String message = rejected(d, c[0]).getMessage();
+      assertTrue(message.startsWith("a CR not followed by LF " + c[1]), message);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void aCrInTheBodyIsContentNotALineEnd(Delivery d) throws Exception {
+    assertEquals("o\rk", complete(d, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\no\rk").excerpt());
+    assertEquals("o\rk", complete(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\no\rk\r\n0\r\n\r\n").excerpt());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void linesUpToTheLimitAreRead(Delivery d) throws Exception {
+    String line = "X: " + "l".repeat(ResponseParser.MAX_LINE - 3); // MAX_LINE bytes without the CRLF
+    assertEquals(200, complete(d, "HTTP/1.1 200 OK\r\n" + line + "\r\nContent-Length: 0\r\n\r\n").status());
+    assertEquals(200, complete(d, "HTTP/1.1 200 OK\n" + line + "\nContent-Length: 0\n\n").status());
+    ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\n" + line + "l\r\nContent-Length: 0\r\n\r\n");
+    assertEquals("a response header line is over " + ResponseParser.MAX_LINE + " bytes", e.getMessage());
+    e = rejected(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;" + "e".repeat(ResponseParser.MAX_LINE) + "\r\n");
+    assertEquals("a chunk-size line of the response body is over " + ResponseParser.MAX_LINE + " bytes", e.getMessage());
+  }
+
+  /** A head of exactly {@code size} bytes, with its status line and final empty line. */
+  private static String headOf(int size) {
+    StringBuilder b = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n");
+    while (size - b.length() - 2 > 1000) {
+      b.append("X-Filler: ").append("f".repeat(1000 - 12)).append("\r\n");
+    }
+    int fill = size - b.length() - "X: \r\n\r\n".length();
+    b.append("X: ").append("f".repeat(fill)).append("\r\n");
+    String head = b.append("\r\n").toString();
+    assertEquals(size, head.length());
+    return head;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void headsUpToTheLimitAreRead(Delivery d) throws Exception {
+    assertEquals(200, complete(d, headOf(ResponseParser.MAX_HEAD)).status());
+    ProtocolException e = rejected(d, headOf(ResponseParser.MAX_HEAD + 1));
+    assertEquals("the response head is over " + ResponseParser.MAX_HEAD + " bytes", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void interimResponsesCountTowardsTheHeadLimit(Delivery d) {
+    // else a proxy could keep us reading 100 Continue forever
+    String endless = "HTTP/1.1 100 Continue\r\n\r\n".repeat(ResponseParser.MAX_HEAD / 25 + 1);
+    assertEquals("the response head is over " + ResponseParser.MAX_HEAD + " bytes", rejected(d, endless).getMessage());
+  }
 }
