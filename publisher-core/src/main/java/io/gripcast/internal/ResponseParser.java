@@ -184,16 +184,7 @@ final class ResponseParser {
         }
       }
       case CHUNK_SIZE -> {
-        int semi = l.indexOf(';');
-        String hex = (semi < 0 ? l : l.substring(0, semi)).trim();
-        try {
-          remaining = Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-          throw new ProtocolException("bad chunk size \"" + clip(hex) + "\" in a chunked response body");
-        }
-        if (remaining < 0) {
-          throw new ProtocolException("bad chunk size \"" + clip(hex) + "\" in a chunked response body");
-        }
+        remaining = chunkSize(l);
         state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
       }
       case CHUNK_END -> {
@@ -209,6 +200,29 @@ final class ResponseParser {
       }
       default -> throw new IllegalStateException(state.name());
     }
+  }
+
+  /**
+   * chunk-size = 1*HEXDIG, then optionally BWS ";" and chunk extensions, which are ignored (RFC
+   * 9112 section 7.1). Long.parseLong used to accept a sign and leading whitespace; a recipient
+   * must also guard against overflow.
+   */
+  private static long chunkSize(String l) throws ProtocolException {
+    long size = 0;
+    int i = 0;
+    for (; i < l.length() && hexValue(l.charAt(i)) >= 0; i++) {
+      if (size > Long.MAX_VALUE >> 4) {
+        throw new ProtocolException("a chunk size too large for a long in the response body: " + clip(l));
+      }
+      size = size << 4 | hexValue(l.charAt(i));
+    }
+    int rest = i + skipOws(l.substring(i));
+    if (i == 0 || (rest < l.length() && l.charAt(rest) != ';')) {
+      int semi = l.indexOf(';');
+      throw new ProtocolException("bad chunk size \"" + clip(semi < 0 ? l : l.substring(0, semi))
+          + "\" in a chunked response body");
+    }
+    return size;
   }
 
   /**
@@ -235,6 +249,10 @@ final class ResponseParser {
       throw new ProtocolException("unexpected status line: " + clip(l));
     }
     return code;
+  }
+
+  private static int hexValue(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
   }
 
   private static boolean isDigit(char c) {

@@ -615,4 +615,28 @@ class ResponseParserTest {
     String endless = "HTTP/1.1 100 Continue\r\n\r\n".repeat(ResponseParser.MAX_HEAD / 25 + 1);
     assertEquals("the response head is over " + ResponseParser.MAX_HEAD + " bytes", rejected(d, endless).getMessage());
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void chunkSizesAreHexDigitsThenOptionalExtensions(Delivery d) throws Exception {
+    for (String size : new String[] {"2", "02", "0000000000000000000000002", "2;ext", "2 ;ext=\"v\"", "2\t; a=b; c", "2 "}) {
+      assertEquals("ok", complete(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nok\r\n0\r\n\r\n")
+          .excerpt(), size);
+    }
+    for (String size : new String[] {"A", "a", "0A"}) {
+      assertEquals("0123456789", complete(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n0123456789\r\n"
+          + "0\r\n\r\n").excerpt(), size);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void badChunkSizesAreErrors(Delivery d) {
+    for (String size : new String[] {"", " 2", "+2", "-0", "0x2", "2 2", "g", ";ext", "2,", "\u00b2"}) {
+      ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nok\r\n0\r\n\r\n");
+      assertTrue(e.getMessage().startsWith("bad chunk size \""), e.getMessage());
+    }
+    ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nok\r\n");
+    assertEquals("a chunk size too large for a long in the response body: 10000000000000000", e.getMessage());
+  }
 }
