@@ -87,10 +87,18 @@ final class ResponseParser {
    * @throws EOFException when the connection ended before the response head was complete
    */
   boolean endOfStream() throws EOFException {
-    if (state == State.STATUS || state == State.HEADERS) {
+    if (state == State.STATUS) {
       throw new EOFException(headBytes == 0
           ? "unexpected end of stream: the server closed the connection without a response"
-          : "unexpected end of stream: the server closed the connection in the middle of the response head");
+          : lineLength == 0
+          ? "unexpected end of stream: the server closed the connection after an interim (1xx) response,"
+              + " without the final response"
+          : "unexpected end of stream: the server closed the connection in the middle of the response's status line");
+    }
+    if (state == State.HEADERS) {
+      // the status is known but not usable: the head may have said more (a Retry-After, or a framing error)
+      throw new EOFException("unexpected end of stream: the server closed the connection in the middle of the"
+          + " response head, in its header fields (after status " + status + ")");
     }
     state = State.DONE;
     return true;

@@ -639,4 +639,38 @@ class ResponseParserTest {
     ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nok\r\n");
     assertEquals("a chunk size too large for a long in the response body: 10000000000000000", e.getMessage());
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void endOfStreamSaysWhereTheResponseWasCut(Delivery d) throws Exception {
+    String interim = "HTTP/1.1 100 Continue\r\nX: y\r\n\r\n";
+    String finalHead = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 9\r\nContent-Length: 4\r\n\r\n";
+    String wire = interim + finalHead + "busy";
+    for (int cut = 0; cut <= wire.length(); cut++) {
+      ResponseParser p = new ResponseParser();
+      assertEquals(cut == wire.length() ? cut : -1, d.feed(p, bytes(wire.substring(0, cut))), "cut at " + cut);
+      String expected;
+      if (cut == 0) {
+        expected = "closed the connection without a response";
+      } else if (cut < interim.indexOf('\n') + 1 || (cut > interim.length() && cut < interim.length() + finalHead.indexOf('\n') + 1)) {
+        expected = "closed the connection in the middle of the response's status line";
+      } else if (cut < interim.length()) {
+        expected = "in the middle of the response head, in its header fields (after status 100)";
+      } else if (cut == interim.length()) {
+        expected = "after an interim (1xx) response, without the final response";
+      } else if (cut < interim.length() + finalHead.length()) {
+        expected = "in the middle of the response head, in its header fields (after status 503)";
+      } else {
+        assertTrue(p.hasHead());
+        assertTrue(p.endOfStream(), "the status stands, whatever of the body arrived");
+        assertEquals(new Transport.Response(503, "9", "busy".substring(0, cut - interim.length() - finalHead.length())),
+            p.response());
+        continue;
+      }
+      assertFalse(p.hasHead());
+      EOFException e = assertThrows(EOFException.class, p::endOfStream, "cut at " + cut);
+      assertContains(expected, e.getMessage());
+      assertTrue(e.getMessage().startsWith("unexpected end of stream: the server "), e.getMessage());
+    }
+  }
 }
