@@ -673,4 +673,59 @@ class ResponseParserTest {
       assertTrue(e.getMessage().startsWith("unexpected end of stream: the server "), e.getMessage());
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void errorMessagesClipWhatTheyEchoAndShowOnlyPrintableAscii(Delivery d) {
+    String junk = "\u001b[31m\u00ff" + "A".repeat(200); // an escape sequence, a non-ASCII byte, a long run
+    String clipped = "?[31m?" + "A".repeat(80 - 6) + "...";
+    assertEquals("unexpected status line: " + clipped, rejected(d, junk + "\r\n").getMessage());
+    assertEquals("unexpected status line: ?" + clipped.substring(0, 79) + "...", rejected(d, "\u0000" + junk + "\r\n").getMessage());
+    assertEquals("the response's Content-Length is not a number of bytes: \"" + clipped + "\"",
+        rejected(d, "HTTP/1.1 200 OK\r\nContent-Length: " + junk + "\r\n\r\n").getMessage());
+    ProtocolException e = rejected(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: \u00ff" + "A".repeat(200) + "\r\n\r\n");
+    assertEquals("unsupported transfer coding \"?" + "a".repeat(79) + "...\" in the response's Transfer-Encoding: ?"
+        + "A".repeat(79) + "...", e.getMessage());
+    e = rejected(d, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\u001b" + "A".repeat(200) + "\r\n");
+    assertEquals("bad chunk size \"?" + "A".repeat(79) + "...\" in a chunked response body", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void errorMessagesNeverEchoOtherFieldValues(Delivery d) {
+    String secrets = "Set-Cookie: sid=SECRET\r\nAuthorization: Bearer SECRET\r\n";
+    String[] wires = {
+      "HTTP/1.1 200 OK\r\n" + secrets + "Set-Cookie SECRET\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Authorization Bearer SECRET:x\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Authorization Bearer SECRET :x\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Set-Cookie: sid=SECRET\u0000\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Set-Cookie: sid=SECRET\rX\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Set-Cookie: sid=SECRET" + "s".repeat(ResponseParser.MAX_LINE) + "\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n Set-Cookie: sid=SECRET\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Transfer-Encoding: gzip\r\n\r\n",
+      "HTTP/1.1 200 OK\r\n" + secrets + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+    };
+    for (String wire : wires) {
+      String message = rejected(d, wire).getMessage();
+      assertFalse(message.contains("SECRET"), message);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void onlyTheFirst512BodyBytesAreKeptAndTheRestIsNotWaitedFor(Delivery d) throws Exception {
+    String full = "y".repeat(Transport.EXCERPT_BYTES);
+    assertEquals(full, complete(d, "HTTP/1.1 400 Bad Request\r\nContent-Length: 512\r\n\r\n" + full).excerpt());
+    assertEquals(full, complete(d, "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n200\r\n" + full
+        + "\r\n0\r\n\r\n").excerpt());
+    // one byte more than the excerpt: done at once, whatever the framing says is still to come
+    String head = "HTTP/1.1 400 Bad Request\r\n";
+    for (String framing : new String[] {"Content-Length: 100000\r\n\r\n", "Transfer-Encoding: chunked\r\n\r\n186A0\r\n",
+        "Transfer-Encoding: chunked\r\n\r\n1\r\ny\r\n" + "2\r\nyy\r\n".repeat(300), "\r\n"}) {
+      ResponseParser p = new ResponseParser();
+      assertTrue(d.feed(p, bytes(head + framing + full + "yyyy")) > 0, framing);
+      assertEquals(new Transport.Response(400, null, full + "..."), p.response(), framing);
+    }
+  }
 }
