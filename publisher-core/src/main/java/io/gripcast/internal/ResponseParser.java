@@ -7,14 +7,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Reads one HTTP/1.1 response, incrementally: fed whatever bytes each read brought (a response may
- * arrive in one read or one byte at a time), it keeps the status, the Retry-After header and the
- * first 512 bytes of the body. Bodies are framed by Content-Length, by chunked transfer coding
- * (decoded) or by the end of the connection. Not thread-safe: one parser per exchange, used by the
- * selector thread only.
+ * Reads one HTTP/1.x response to a POST (RFC 9112), incrementally: fed whatever bytes each read
+ * brought (a response may arrive in one read or one byte at a time), it keeps the status, the
+ * Retry-After header and the first 512 bytes of the body, and does not wait for the rest of a
+ * longer body. Not thread-safe: one parser per exchange, used by the selector thread only.
+ *
+ * <p>What it accepts, as a recipient may: bare LF line ends; folded header lines (obs-fold,
+ * unfolded to SP); any HTTP/1.x version; a status line without a reason phrase; interim 1xx
+ * responses before the final one (but 101, which we never ask for); a Content-Length repeated with
+ * the same value. How the body is framed (RFC 9112 section 6.3): none for 204 and 304; chunked
+ * when chunked is the last transfer coding; otherwise, with Transfer-Encoding present (or in an
+ * HTTP/1.0 response with it), by the end of the connection; else by Content-Length; else by the
+ * end of the connection.
+ *
+ * <p>What it refuses with a {@link ProtocolException}, since another hop might read such bytes
+ * differently (response splitting) or we could not read the body: a bare CR, whitespace before a
+ * header colon, a field name that is not a token, a NUL in a value, an obs-fold with no field to
+ * continue, differing or malformed Content-Length values, transfer codings other than chunked and
+ * identity, chunked not last or twice, malformed chunk sizes, lines over {@link #MAX_LINE} and
+ * heads (interim ones included) over {@link #MAX_HEAD}. Messages clip and sanitize what they echo
+ * of the wire, and echo no field values but Content-Length and Transfer-Encoding ones.
  */
 final class ResponseParser {
+  /** The longest status, header, chunk-size or trailer line, without its line end. */
   static final int MAX_LINE = 8 * 1024;
+  /** The most bytes of status and header lines, interim responses' included, before the body. */
   static final int MAX_HEAD = 64 * 1024;
 
   private enum State { STATUS, HEADERS, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, BODY_EOF, DONE }
