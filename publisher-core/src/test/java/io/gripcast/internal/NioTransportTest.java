@@ -143,8 +143,16 @@ class NioTransportTest {
   @Test
   void requestOnTheWireAndAResponseSplitByteByByte() throws Exception {
     AtomicReference<Received> got = new AtomicReference<>();
+    CountDownLatch stageAttached = new CountDownLatch(1);
     serveOnce(s -> {
       got.set(readRequest(s.getInputStream()));
+      try {
+        // answer only once the test's stage is attached: a stage added to a completed future runs
+        // on the thread that adds it, which would say nothing about the transport
+        stageAttached.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       OutputStream out = s.getOutputStream();
       for (byte b : "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nPublished\n".getBytes(StandardCharsets.US_ASCII)) {
         out.write(b);
@@ -156,6 +164,7 @@ class NioTransportTest {
     AtomicReference<String> completedOn = new AtomicReference<>();
     CompletableFuture<Transport.Response> f = transport.newExchange(url("/realm/publish/?x=1"), "Bearer t0k", b).start()
         .whenComplete((r, t) -> completedOn.set(Thread.currentThread().getName()));
+    stageAttached.countDown();
     assertEquals(new Transport.Response(200, null, "Published"), f.get(10, TimeUnit.SECONDS));
     Received r = got.get();
     assertEquals("POST /realm/publish/?x=1 HTTP/1.1", r.requestLine());
@@ -603,7 +612,9 @@ class NioTransportTest {
     try {
       Throwable t = failure(held);
       assertInstanceOf(IOException.class, t);
-      assertTrue(t.getMessage().contains("I/O thread failed"), t.getMessage());
+      // closing a selector cancels its keys first, so the held exchange may trip over its cancelled
+      // key (a guarded step: TransportException) before the next select finds the selector closed
+      assertTrue(t.getMessage().contains("I/O thread failed") || t instanceof TransportException, t.toString());
       first.join(5_000);
       assertFalse(first.isAlive());
       serveOk(1);
