@@ -252,14 +252,22 @@ public final class Publisher implements AutoCloseable {
 
   // ------------------------------------------------------------------ asynchronous
 
-  /** Like {@link #publish(String, Item)}, without blocking. */
+  /** Like {@link #publish(String, Item)}, without blocking; never throws (see {@link #publishAllAsync}). */
   public CompletableFuture<PublishResult> publishAsync(String channel, Item item) {
-    return publishAllAsync(List.of(new Publication(channel, item)));
+    try {
+      return start(List.of(new Publication(channel, item))).result();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
-  /** Like {@link #publish(Collection, Item)}, without blocking. */
+  /** Like {@link #publish(Collection, Item)}, without blocking; never throws (see {@link #publishAllAsync}). */
   public CompletableFuture<PublishResult> publishAsync(Collection<String> channels, Item item) {
-    return publishAllAsync(publications(channels, item));
+    try {
+      return start(publications(channels, item)).result();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static List<Publication> publications(Collection<String> channels, Item item) {
@@ -279,12 +287,18 @@ public final class Publisher implements AutoCloseable {
    * the policy is met, and exceptionally with a {@link PublishException} otherwise. Cancelling it
    * cancels the HTTP calls in flight and any pending retry.
    *
-   * @throws IllegalArgumentException when an item cannot be serialized (nothing is sent)
-   * @throws PayloadTooLargeException when one item exceeds the body limit (nothing is sent)
-   * @throws IllegalStateException when the publisher is closed
+   * <p>Never throws: input that cannot be sent fails the returned future instead, before anything
+   * is sent, with {@link IllegalArgumentException} (an item that cannot be serialized),
+   * {@link PayloadTooLargeException} (one item over the body limit), {@link NullPointerException}
+   * (a null list) or {@link IllegalStateException} (the publisher is closed). The synchronous
+   * methods throw those same exceptions.
    */
   public CompletableFuture<PublishResult> publishAllAsync(List<Publication> publications) {
-    return start(publications).result();
+    try {
+      return start(publications).result();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private InFlight start(List<Publication> publications) {

@@ -7,8 +7,10 @@ import java.util.Objects;
  * How a publisher retries an endpoint that is unavailable: exponential backoff with jitter,
  * bounded by a number of attempts and by a total time budget.
  *
- * <p>Retried: connection failures, timeouts, 429 (waiting as long as Retry-After says, when that
- * fits in the budget), 502, 503 and 504. Never retried: any other status, and any 4xx. With
+ * <p>Retried: connection failures, timeouts, answers that could not be read after the whole request
+ * went out ({@link Outcome#UNKNOWN}), and the statuses of {@link #RETRIED_STATUSES}: 429 and 503
+ * (waiting as long as Retry-After says, when that fits in the budget), 502 and 504. Never retried:
+ * any other status, and any other 4xx. With
  * {@link Publisher.Builder#idempotentIds(boolean)} on (the default), every attempt carries the same
  * item ids, so Pushpin's id cache drops the copy of a publish whose response was lost. Keep the
  * budget well under Pushpin's id cache window ({@code id_cache_ttl}, 60 s by default).
@@ -27,6 +29,32 @@ public record RetryPolicy(
     Duration maxBackoff,
     double jitter,
     Duration totalBudget) {
+
+  /**
+   * The HTTP statuses that are retried, as text for messages and help (a constant, so that
+   * annotations such as the CLI's option descriptions can use it). {@link #retriesStatus(int)}
+   * reads this same text: there is no second list.
+   */
+  public static final String RETRIED_STATUSES = "429, 502, 503, 504";
+
+  private static final java.util.Set<Integer> RETRIED = parseStatuses(RETRIED_STATUSES);
+
+  private static java.util.Set<Integer> parseStatuses(String text) {
+    java.util.Set<Integer> out = new java.util.HashSet<>();
+    for (String s : text.split(",")) {
+      out.add(Integer.parseInt(s.strip()));
+    }
+    return java.util.Set.copyOf(out);
+  }
+
+  /**
+   * Whether a publish that got {@code status} is retried: 429, 502, 503 and 504
+   * ({@link #RETRIED_STATUSES}). 429 and 503 wait as long as their Retry-After says, when that fits
+   * in the budget. Failures without a status (connection, timeouts, a lost answer) are retried too.
+   */
+  public static boolean retriesStatus(int status) {
+    return RETRIED.contains(status);
+  }
 
   public RetryPolicy {
     Objects.requireNonNull(initialBackoff, "initialBackoff");

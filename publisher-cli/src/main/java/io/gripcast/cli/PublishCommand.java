@@ -87,7 +87,8 @@ final class PublishCommand implements Callable<Integer> {
         "Limit on each attempt and on the retrying as a whole (default: ${DEFAULT-VALUE}).", "--timeout")
         .converters(new Durations()).defaultValue("10s").build());
     spec.addOption(Opts.value(51, int.class, "N",
-        "Retries after a connection failure, timeout, 5xx or 429 (default: ${DEFAULT-VALUE}).", "--retries")
+        "Retries after a connection failure, a timeout, a lost answer, or HTTP " + RetryPolicy.RETRIED_STATUSES
+            + " (default: ${DEFAULT-VALUE}).", "--retries")
         .defaultValue("3").build());
     spec.addOption(Opts.flag(52, "With several endpoints, succeed when one accepts (default: all must).", "--any"));
     spec.addOption(Opts.flag(53,

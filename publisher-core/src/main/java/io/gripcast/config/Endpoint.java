@@ -76,8 +76,8 @@ public record Endpoint(
   }
 
   /**
-   * The endpoint as a URL with every secret replaced by {@code ***}: the password, {@code key} and
-   * {@code verify-key}. Safe to print (e.g. by {@code gripcast url}). It shows the configuration in
+   * The endpoint as a URL with every secret replaced by {@code ***}: the password, {@code key},
+   * {@code verify-key} and other parameters named like credentials. Safe to print (e.g. by {@code gripcast url}). It shows the configuration in
    * effect: GRIP parameters come first, in a fixed order, then the other parameters as written.
    */
   public String redacted() {
@@ -98,7 +98,7 @@ public record Endpoint(
     verifyKey.ifPresent(v -> appendParam(query, GripUrl.VERIFY_KEY, "***"));
     String rest = controlUri.getRawQuery();
     if (rest != null) {
-      appendParam(query, rest, null);
+      appendParam(query, Redaction.query(rest), null);
     }
     if (query.length() > 0) {
       sb.append('?').append(query);
@@ -120,7 +120,7 @@ public record Endpoint(
   @Override
   public String toString() {
     return "Endpoint[" + redacted()
-        + ", publishUri=" + publishUri
+        + ", publishUri=" + Redaction.urlText(publishUri.toString())
         + ", auth=" + auth
         + ", verifyIssuer=" + verifyIssuer.orElse("(none)")
         + ", verifyKey=" + (verifyKey.isPresent() ? "***" : "(none)")

@@ -64,6 +64,16 @@ public final class GripUrl {
 
   private GripUrl() {}
 
+  /**
+   * URL text as typed, safe to print even when it does not parse: the userinfo, {@code key},
+   * {@code verify-key} and parameters named like credentials ({@code token}, {@code password},
+   * {@code secret}, ...) are replaced by {@code ***}. A parsed endpoint has
+   * {@link Endpoint#redacted()}, which masks the same things.
+   */
+  public static String redact(String url) {
+    return url == null ? null : Redaction.urlText(url);
+  }
+
   /** Parses a GRIP URL. */
   public static Endpoint parse(String url) {
     return parse(url, Map.of(), "the extra parameters");

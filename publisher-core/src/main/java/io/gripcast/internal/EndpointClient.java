@@ -334,7 +334,7 @@ public final class EndpointClient {
       }
       String reason;
       if (r != null) {
-        if (r.status != 429 && r.status != 502 && r.status != 503 && r.status != 504) {
+        if (!RetryPolicy.retriesStatus(r.status)) {
           return false;
         }
         reason = "HTTP " + r.status;

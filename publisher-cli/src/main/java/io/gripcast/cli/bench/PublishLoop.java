@@ -225,13 +225,7 @@ public final class PublishLoop {
         for (int i = 0; i < n; i++) {
           ps.add(new Publication(channel, payloads.item(first + i, now)));
         }
-        CompletableFuture<PublishResult> f;
-        try {
-          f = publisher.publishAllAsync(ps);
-        } catch (RuntimeException e) {
-          failed(phase, e.getClass().getSimpleName(), e.getMessage(), first, n);
-          continue;
-        }
+        CompletableFuture<PublishResult> f = publisher.publishAllAsync(ps); // never throws: a bad input fails f
         if (f.isDone()) { // finished at once (a failure): loop here rather than recurse
           record(phase, first, n, now, f.handle((r, t) -> t).join());
           continue;
