@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,6 +123,65 @@ class LauncherIT extends MockServerTest {
     assertTrue(mainLine.contains("shared objects file"), "Main from the CDS archive: " + mainLine);
     String picocli = r.out().lines().filter(l -> l.contains(" picocli.CommandLine ")).findFirst().orElse("");
     assertTrue(picocli.contains("shared objects file"), "picocli (Java 5 classes) archived too: " + picocli);
+  }
+
+  // ------------------------------------------------------------------------ locales and bytes
+
+  /** What a request body must contain, byte for byte: the UTF-8 of {@code text}. */
+  static void assertUtf8In(byte[] body, String text) {
+    String asBytes = new String(body, StandardCharsets.ISO_8859_1);
+    String wanted = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    assertTrue(asBytes.contains(wanted), "the UTF-8 bytes of " + text + " in: " + new String(body, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Under LC_ALL=C (cron, systemd, CI) the JVM would decode argv as ASCII and send U+FFFD; every
+   * argument keeps its UTF-8 bytes instead: content, header value, meta, channel, and --spec (the
+   * JWT's iss).
+   */
+  @Test
+  void inTheCLocaleEveryArgumentKeepsItsUtf8Bytes() throws Exception {
+    server.enqueue(published());
+    String key = "a-key-of-at-least-thirty-two-bytes-0123";
+    Launcher.Run r = Launcher.gripcast(Launcher.cLocale(), dir, "publish", "--spec", spec + "?iss=ñ-iss&key=" + key,
+        "-H", "X-Note: café ✓", "-M", "who=ünï", "news-ñ", "héllo ✓ 🌍");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("Published\n", r.out());
+    var request = server.takeRequest(5, TimeUnit.SECONDS);
+    byte[] body = request.getBody().toByteArray();
+    assertUtf8In(body, "\"channel\":\"news-ñ\"");
+    assertUtf8In(body, "\"X-Note\":\"café ✓\"");
+    assertUtf8In(body, "\"who\":\"ünï\"");
+    assertUtf8In(body, "\"content\":\"héllo ✓ 🌍\"");
+    assertFalse(new String(body, StandardCharsets.UTF_8).contains("\uFFFD"), "no replacement characters");
+    Jwts.assertHs256(request.getHeaders().get("Authorization").substring("Bearer ".length()),
+        key.getBytes(StandardCharsets.UTF_8), "ñ-iss");
+  }
+
+  @Test
+  void inTheCLocaleAnAtFileWithANonAsciiNameIsRead() throws Exception {
+    Files.writeString(dir.resolve("fé ✓.txt"), "from a file named fé ✓\n");
+    server.enqueue(published());
+    Launcher.Run r = Launcher.gripcast(Launcher.cLocale(), dir, "publish", "--spec", spec, "news", "@fé ✓.txt");
+    assertEquals(0, r.code(), r.toString());
+    assertUtf8In(server.takeRequest(5, TimeUnit.SECONDS).getBody().toByteArray(), "\"content\":\"from a file named fé ✓\\n\"");
+  }
+
+  /**
+   * Output is UTF-8 too, not '?' for every non-ASCII char: --dry-run's body (content from stdin, so
+   * only the output is under test) and error messages.
+   */
+  @Test
+  void inTheCLocaleOutputIsUtf8() {
+    Launcher.Run r = Launcher.run(Launcher.cLocale(), dir,
+        List.of(Launcher.gripcast().toString(), "publish", "--dry-run", "--spec", spec, "news", "-"),
+        "héllo ✓".getBytes(StandardCharsets.UTF_8));
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("\"ws-message\":{\"content\":\"héllo ✓\"}"), r.out());
+    Launcher.Run missing = Launcher.gripcast(Launcher.cLocale(), dir, "publish", "--spec", spec, "news", "@nöpe ✓.txt");
+    assertEquals(65, missing.code(), missing.toString());
+    assertOneLine(missing, "cannot read file nöpe ✓.txt: no such file");
+    assertEquals(0, server.getRequestCount());
   }
 
   static String javaBin() {
