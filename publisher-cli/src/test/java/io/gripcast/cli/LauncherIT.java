@@ -184,6 +184,46 @@ class LauncherIT extends MockServerTest {
     assertEquals(0, server.getRequestCount());
   }
 
+  /**
+   * Without the launcher the JVM stays in the C locale: Main reads the arguments' bytes back from
+   * /proc/self/cmdline. File names cannot be fixed that way (the JVM encodes them in ASCII), so a
+   * non-ASCII @file name is a clear error that says what to do.
+   */
+  @Test
+  void javaWithoutTheLauncherInTheCLocale() throws Exception {
+    Path jar = Launcher.gripcast().resolveSibling("gripcast.jar");
+    server.enqueue(published());
+    Launcher.Run r = Launcher.run(Launcher.cLocale(), dir, List.of(javaBin(), "-cp", jar.toString(), "io.gripcast.cli.Main",
+        "publish", "--spec", spec, "-H", "X-Note: café ✓", "news-ñ", "héllo ✓"));
+    assertEquals(0, r.code(), r.toString());
+    byte[] body = server.takeRequest(5, TimeUnit.SECONDS).getBody().toByteArray();
+    assertUtf8In(body, "\"channel\":\"news-ñ\"");
+    assertUtf8In(body, "\"X-Note\":\"café ✓\"");
+    assertUtf8In(body, "\"content\":\"héllo ✓\"");
+
+    Files.writeString(dir.resolve("fé.txt"), "x");
+    Launcher.Run file = Launcher.run(Launcher.cLocale(), dir, List.of(javaBin(), "-cp", jar.toString(), "io.gripcast.cli.Main",
+        "publish", "--spec", spec, "news", "@fé.txt"));
+    assertEquals(65, file.code(), file.toString());
+    assertOneLine(file, "cannot use the file name fé.txt: the JVM encodes file names in ANSI_X3.4-1968");
+    assertTrue(file.err().contains("LC_ALL=C.UTF-8"), file.err());
+  }
+
+  /**
+   * Bytes that are not UTF-8 cannot go out as JSON text; pushpin-publish 1.36 aborts on them (a
+   * panic, exit 134). gripcast names the argument and exits 65, in any locale, sending nothing.
+   */
+  @Test
+  void anArgumentThatIsNotUtf8Exits65() {
+    for (Map<String, String> env : List.of(Map.<String, String>of(), Launcher.cLocale())) {
+      Launcher.Run r = Launcher.run(env, dir, List.of("sh", "-c",
+          "exec \"$0\" publish --spec \"$1\" -H \"$(printf 'X-Note: caf\\351')\" news hi", Launcher.gripcast().toString(), spec));
+      assertEquals(65, r.code(), env + ": " + r);
+      assertOneLine(r, "argument 5 (after -H) is not UTF-8: byte 0xE9 at byte offset 11");
+    }
+    assertEquals(0, server.getRequestCount());
+  }
+
   static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
