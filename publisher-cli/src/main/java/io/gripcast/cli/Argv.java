@@ -39,12 +39,23 @@ final class Argv {
    * @throws CliException (65) naming the argument when its bytes are not UTF-8
    */
   static String[] utf8(String[] args) {
-    return utf8(args, System.getProperty("sun.jnu.encoding", "UTF-8"), Argv::procCmdline);
+    if (allAscii(args)) {
+      return args; // the usual case, checked before anything else is set up: this runs on every start
+    }
+    return utf8(args, System.getProperty("sun.jnu.encoding", "UTF-8"), new ProcCmdline());
   }
 
   /** What reads the process's command line: the entries, or null when it cannot be read. */
   interface CommandLineSource {
     List<byte[]> read();
+  }
+
+  /** A class rather than a method reference: no invokedynamic bootstrap on the start-up path. */
+  private static final class ProcCmdline implements CommandLineSource {
+    @Override
+    public List<byte[]> read() {
+      return procCmdline();
+    }
   }
 
   static String[] utf8(String[] args, String platformEncoding, CommandLineSource source) {
