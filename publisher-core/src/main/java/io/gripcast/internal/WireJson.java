@@ -318,7 +318,54 @@ public final class WireJson {
             "http-response body-patch operation " + op + " needs string fields \"op\" and \"path\" (RFC 6902)");
       }
     }
+    String bad = loneSurrogate(node, "");
+    if (bad != null) {
+      // the item model refused raw lone surrogates in the patch text; a "\\ud800" escape only
+      // becomes one here, and the generator would fail on it with an IOException, not a message
+      throw new IllegalArgumentException("http-response body-patch has a string with a lone UTF-16 surrogate at "
+          + (bad.isEmpty() ? "its top" : "JSON pointer " + bad) + ", which has no UTF-8 encoding; fix the patch");
+    }
     return node.toString();
+  }
+
+  /** The JSON pointer of the first string (value or field name) that holds a lone surrogate, or null. */
+  private static String loneSurrogate(JsonNode node, String pointer) {
+    if (node.isTextual()) {
+      return wellFormed(node.textValue()) ? null : pointer;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String bad = loneSurrogate(node.get(i), pointer + "/" + i);
+        if (bad != null) {
+          return bad;
+        }
+      }
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+        if (!wellFormed(e.getKey())) {
+          return child;
+        }
+        String bad = loneSurrogate(e.getValue(), child);
+        if (bad != null) {
+          return bad;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean wellFormed(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(++i))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- reading

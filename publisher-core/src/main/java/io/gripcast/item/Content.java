@@ -26,7 +26,10 @@ public sealed interface Content permits Content.Text, Content.Binary {
   /** Number of bytes the content has on the subscriber's side (UTF-8 for text). */
   int byteLength();
 
-  /** UTF-8 text. */
+  /**
+   * UTF-8 text. Text with no UTF-8 form (a lone UTF-16 surrogate) is refused by the format it is
+   * put in (WsMessage, HttpStream, HttpResponse), whose message names the field.
+   */
   record Text(String value) implements Content {
     public Text {
       Objects.requireNonNull(value, "text content must not be null (use \"\" for empty)");

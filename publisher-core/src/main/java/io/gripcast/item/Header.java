@@ -29,6 +29,10 @@ public record Header(String name, String value) {
             "http-response header " + name + " has a CR, LF or NUL in its value at index " + i);
       }
     }
+    int bad = Validation.loneSurrogate(value);
+    if (bad >= 0) {
+      throw Validation.notUtf8(value, bad, "http-response header " + name + " value");
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ public record HttpResponse(
     Validation.required(action, "http-response action");
     headers = headers == null ? List.of() : List.copyOf(headers);
     contentFilters = Validation.contentFilters(contentFilters, "http-response");
+    Validation.utf8Text(reason, "http-response reason");
     if (code < 0 || code > 999) {
       throw new IllegalArgumentException("http-response code must be 0-999, but was " + code);
     }
@@ -87,6 +88,7 @@ public record HttpResponse(
     record Text(Content.Text content) implements Body {
       public Text {
         Validation.required(content, "http-response body");
+        Validation.utf8Text(content.value(), "http-response body");
       }
     }
 
@@ -104,6 +106,7 @@ public record HttpResponse(
     record Patch(String json) implements Body {
       public Patch {
         Validation.required(json, "http-response body-patch");
+        Validation.utf8Text(json, "http-response body-patch");
         String t = json.strip();
         if (!t.startsWith("[") || !t.endsWith("]")) {
           throw new IllegalArgumentException(

@@ -15,6 +15,9 @@ public record HttpStream(Action action, Content content, List<String> contentFil
   public HttpStream {
     Validation.required(action, "http-stream action");
     contentFilters = Validation.contentFilters(contentFilters, "http-stream");
+    if (content instanceof Content.Text t) {
+      Validation.utf8Text(t.value(), "http-stream content");
+    }
     if (action == Action.SEND && content == null) {
       throw new IllegalArgumentException("http-stream SEND needs content: use HttpStream.text(..) or HttpStream.binary(..)");
     }

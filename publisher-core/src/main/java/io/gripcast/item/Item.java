@@ -47,6 +47,11 @@ public record Item(
         if (v == null) {
           throw new IllegalArgumentException("item meta value for key \"" + k + "\" must be a string, but was null");
         }
+        Validation.utf8Text(k, "item meta key");
+        int bad = Validation.loneSurrogate(v);
+        if (bad >= 0) {
+          throw Validation.notUtf8(v, bad, "item meta value for key \"" + k + "\"");
+        }
         copy.put(k, v);
       });
       meta = Collections.unmodifiableMap(copy);

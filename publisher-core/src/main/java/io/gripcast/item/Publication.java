@@ -14,5 +14,6 @@ public record Publication(String channel, Item item) {
     if (channel.isEmpty()) {
       throw new IllegalArgumentException("channel must not be empty: give the channel your subscribers hold");
     }
+    Validation.utf8Text(channel, "channel");
   }
 }

@@ -28,6 +28,10 @@ public record WsMessage(
   public WsMessage {
     Validation.required(action, "ws-message action");
     contentFilters = Validation.contentFilters(contentFilters, "ws-message");
+    if (content instanceof Content.Text t) {
+      Validation.utf8Text(t.value(), "ws-message content");
+    }
+    Validation.utf8Text(closeReason, "ws-message close reason");
     switch (action) {
       case SEND -> {
         if (closeCode != null || closeReason != null) {

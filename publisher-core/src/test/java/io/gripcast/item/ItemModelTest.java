@@ -100,6 +100,47 @@ class ItemModelTest {
     assertThrows(NullPointerException.class, () -> Item.of(WsMessage.text("x")).on(null));
   }
 
+  /** A lone surrogate has no UTF-8 form: every String that goes out as JSON text refuses it, naming the field. */
+  @Test
+  void textWithALoneSurrogateIsRefusedNamingTheFieldAndIndex() {
+    String high = "ab\uD800cd";
+    String low = "\uDC00";
+    String cutEmoji = "🌍".substring(0, 1);
+    fails("ws-message content has a lone UTF-16 surrogate U+D800 at index 2", () -> WsMessage.text(high));
+    fails("ws-message content has a lone UTF-16 surrogate U+DC00 at index 0", () -> WsMessage.of(Content.text(low)));
+    fails("ws-message content has a lone UTF-16 surrogate U+D83C at index 3", () -> WsMessage.text("hi " + cutEmoji));
+    fails("http-stream content has a lone UTF-16 surrogate", () -> HttpStream.text(high));
+    fails("http-response body has a lone UTF-16 surrogate", () -> HttpResponse.text(high));
+    fails("http-response body-patch has a lone", () -> HttpResponse.Body.patch("[\"" + low + "\"]"));
+    fails("http-response reason has a lone", () -> HttpResponse.builder().reason(low).body("x").build());
+    fails("http-response header X-A value has a lone UTF-16 surrogate U+D800 at index 2", () -> new Header("X-A", high));
+    fails("http-response header X-A value has a lone", () -> Header.parse("X-A: " + low));
+    fails("ws-message close reason has a lone", () -> WsMessage.close(4000, high));
+    fails("ws-message content-filter has a lone", () -> WsMessage.text("x").withContentFilters(List.of(low)));
+    fails("http-stream content-filter has a lone", () -> HttpStream.text("x").withContentFilters(List.of(low)));
+    fails("item id has a lone", () -> Item.builder().id(high).format(WsMessage.text("a")).build());
+    fails("item prev-id has a lone", () -> Item.builder().prevId(low).format(WsMessage.text("a")).build());
+    fails("item meta key has a lone", () -> Item.builder().meta(low, "v").format(WsMessage.text("a")).build());
+    fails("item meta value for key \"k\" has a lone UTF-16 surrogate U+D800 at index 2",
+        () -> Item.builder().meta("k", high).format(WsMessage.text("a")).build());
+    fails("channel has a lone UTF-16 surrogate U+DC00 at index 0", () -> Item.of(WsMessage.text("x")).on(low));
+    // the message says how to send arbitrary bytes
+    fails("binary content (Content.bytes(..)", () -> WsMessage.text(high));
+  }
+
+  @Test
+  void wellFormedPairsAreText() {
+    String text = "héllo ✓ 🌍 \uD83D\uDE00";
+    Item i = Item.builder().id("🌍").prevId("✓").meta("🌍", "😀").format(WsMessage.text(text))
+        .format(HttpStream.text(text)).format(HttpResponse.builder().reason("Ok 🌍").header("X-A", "🌍").body(text).build())
+        .build();
+    assertEquals("🌍", i.on("ch-🌍").item().id());
+    assertEquals("🌍", WsMessage.close(4000, "🌍").closeReason());
+    assertEquals(text, ((Content.Text) i.wsMessage().content()).value());
+    // a binary frame takes any bytes, including the CESU-8 form of a lone surrogate
+    assertEquals(3, WsMessage.binary(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}).content().byteLength());
+  }
+
   @Test
   void unicodeByteLengthCountsUtf8() {
     assertEquals(4, Content.text("🌍").byteLength());
