@@ -25,11 +25,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "over {0}")
 @EnumSource(value = HttpTransport.class, names = {"SELECTOR", "OKHTTP"})
-@ExtendWith(OverBothTransports.NameTheTransport.class)
+@ExtendWith(OverBothTransports.NameTheCase.class)
 @interface OverBothTransports {
 
-  /** Prefixes a failure with the case's name ("over OKHTTP"), keeping its stack trace for the line number. */
-  final class NameTheTransport implements TestExecutionExceptionHandler {
+  /**
+   * Prefixes a failure with the case's name ("over OKHTTP"), keeping its stack trace for the line
+   * number. Any parameterized test can use it to name its cases in Maven's output.
+   */
+  final class NameTheCase implements TestExecutionExceptionHandler {
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable t) throws Throwable {
       String name = context.getDisplayName();
