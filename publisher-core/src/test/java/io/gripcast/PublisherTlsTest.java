@@ -290,6 +290,32 @@ class PublisherTlsTest {
   }
 
   @OverTls
+  void aClusterOfAnHttpsAndAnHttpEndpointGetsTheSameItemsOverTheirOwnTransports(Protocol protocol) throws Exception {
+    start(protocol);
+    server.enqueue(status(503, "busy\n"));
+    server.enqueue(status(200, "Published\n"));
+    try (MockWebServer plain = new MockWebServer()) {
+      plain.start();
+      plain.enqueue(status(200, "Published\n"));
+      // AUTOMATIC: OkHttp for the https:// endpoint, the selector transport for the http:// one
+      try (Publisher p = publisher(base() + "?key=k").endpoint("http://127.0.0.1:" + plain.getPort()).build()) {
+        PublishResult r = p.publish("c", Item.of(WsMessage.text("x")));
+        assertTrue(r.success());
+        assertEquals(2, r.endpoints().get(0).attempts(), "the https endpoint retried its 503 on its own");
+        assertEquals(1, r.endpoints().get(1).attempts());
+      }
+      RecordedRequest overPlain = plain.takeRequest(5, TimeUnit.SECONDS);
+      assertNotNull(overPlain);
+      assertNull(overPlain.getHandshake());
+      assertEquals("close", overPlain.getHeaders().get("Connection"), "sent by the selector transport");
+      RecordedRequest overTls = take();
+      assertNotNull(overTls.getHandshake());
+      assertEquals(overTls.getBody(), overPlain.getBody(), "the same ids at every endpoint, so a cluster deduplicates alike");
+      assertEquals(overTls.getBody(), take().getBody(), "and the retry resends them");
+    }
+  }
+
+  @OverTls
   void cancellingTheFutureCancelsTheOkHttpCallOfTheCallersClient(Protocol protocol) throws Exception {
     start(protocol);
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
