@@ -11,6 +11,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
+import okio.Buffer;
 import okio.BufferedSink;
 import okio.BufferedSource;
 
@@ -56,10 +57,8 @@ public final class OkHttpTransport implements Transport {
           public void onResponse(Call c, okhttp3.Response response) {
             Response r;
             try (response) {
+              // the status arrived, so the proxy did answer; a body cut short still leaves the status
               r = new Response(response.code(), response.header("Retry-After"), excerpt(response.body()));
-            } catch (IOException e) {
-              // the status arrived, so the proxy did answer; an unreadable body still leaves the status
-              r = new Response(response.code(), response.header("Retry-After"), "");
             }
             Response done = r;
             complete(() -> f.complete(done));
@@ -97,15 +96,26 @@ public final class OkHttpTransport implements Transport {
   @Override
   public void shutdown() {}
 
-  /** Reads at most one byte past the excerpt, to know whether the body went on, and cuts it as the other transport does. */
-  private static String excerpt(ResponseBody body) throws IOException {
+  /**
+   * Reads at most one byte past the excerpt, to know whether the body went on, and cuts it as the
+   * other transport does. A body cut short (the connection ended or went silent in its middle)
+   * keeps what arrived, as with the selector transport: the proxy's message is in those bytes.
+   */
+  private static String excerpt(ResponseBody body) {
     if (body == null) {
       return "";
     }
     BufferedSource source = body.source();
-    source.request(EXCERPT_BYTES + 1);
-    byte[] head = source.getBuffer().readByteArray(Math.min(EXCERPT_BYTES + 1, source.getBuffer().size()));
-    return Transport.excerpt(head, head.length, !source.exhausted());
+    try {
+      source.request(EXCERPT_BYTES + 1);
+    } catch (IOException e) {
+      // cut short: what was read before the failure is still in the buffer
+    }
+    Buffer arrived = source.getBuffer();
+    byte[] head = arrived.snapshot((int) Math.min(EXCERPT_BYTES + 1, arrived.size())).toByteArray();
+    // fewer than EXCERPT_BYTES + 1 bytes means the body ended (or broke) before the excerpt did;
+    // more is marked by Transport.excerpt from the length alone
+    return Transport.excerpt(head, head.length, false);
   }
 
   /** The request body: the envelope around a slice of the shared buffer, with a fixed length (Pushpin answers 411 to chunked bodies). */
