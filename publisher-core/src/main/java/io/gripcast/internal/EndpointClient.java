@@ -343,7 +343,7 @@ public final class EndpointClient {
         // the proxy may have taken it, and the same ids make a second copy harmless; before that,
         // the peer is not speaking HTTP and will not start. gripcast's own failures are not retried.
         if (!(t instanceof IOException) || t instanceof TransportException
-            || (t instanceof java.net.ProtocolException && !written)) {
+            || (t instanceof java.net.ProtocolException && !written) || isCertificateProblem(t)) {
           return false;
         }
         reason = (written ? "no readable answer: " : "") + describe(t);
@@ -363,6 +363,24 @@ public final class EndpointClient {
       safely(() -> listener.onRetry(new PublishListener.Retry(target.display(), count, Duration.ofMillis(d), reason)));
       return true;
     }
+  }
+
+  /**
+   * A TLS peer that is not trusted, or not the host asked for: the same certificate comes back on
+   * every attempt, so retrying only spends the budget (OkHttp's own retry skips these too).
+   */
+  static boolean isCertificateProblem(Throwable t) {
+    if (t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+      return true;
+    }
+    if (t instanceof javax.net.ssl.SSLHandshakeException) {
+      for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof java.security.cert.CertificateException) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private long jittered(long millis) {
