@@ -1,6 +1,7 @@
 package io.gripcast.internal;
 
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import okhttp3.Call;
@@ -54,6 +55,12 @@ public final class OkHttpTransport implements Transport {
 
           @Override
           public void onResponse(Call c, okhttp3.Response response) {
+            ProtocolException unreadable = unreadableHead(response);
+            if (unreadable != null) {
+              response.close();
+              complete(() -> f.completeExceptionally(unreadable));
+              return;
+            }
             Response r;
             try (response) {
               r = new Response(response.code(), response.header("Retry-After"), excerpt(response.body()));
@@ -83,6 +90,46 @@ public final class OkHttpTransport implements Transport {
         return body.written ? "waiting for the answer" : "connecting or sending the request";
       }
     };
+  }
+
+  /**
+   * A head the selector transport's parser ({@link ResponseParser}) refuses, and OkHttp takes: a
+   * head over {@link ResponseParser#MAX_HEAD} bytes or with a line over {@link ResponseParser#MAX_LINE}
+   * (OkHttp reads up to 256 KiB), or a Content-Length that is not one non-negative number (OkHttp
+   * uses the first of conflicting values, where RFC 9112 section 6.3 says to discard the response).
+   * Refused alike, so that both transports report such an answer as unreadable (UNKNOWN); null
+   * when the head is fine.
+   */
+  static ProtocolException unreadableHead(okhttp3.Response response) {
+    okhttp3.Headers headers = response.headers();
+    // "HTTP/1.1 200 OK\r\n", the header lines, and the empty line that ends the head
+    long size = response.protocol().toString().length() + 5 + response.message().length() + 2 + headers.byteCount() + 2;
+    if (size > ResponseParser.MAX_HEAD) {
+      return new ProtocolException("the response head is over " + ResponseParser.MAX_HEAD + " bytes");
+    }
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.name(i).length() + 2 + headers.value(i).length() > ResponseParser.MAX_LINE) {
+        return new ProtocolException("a response line is over " + ResponseParser.MAX_LINE + " bytes");
+      }
+    }
+    long length = -1;
+    for (String value : headers.values("Content-Length")) {
+      for (String part : value.split(",", -1)) {
+        long n;
+        try {
+          n = Long.parseLong(part.trim());
+        } catch (NumberFormatException e) {
+          n = -1;
+        }
+        if (n < 0 || (length >= 0 && n != length)) {
+          String all = String.join(", ", headers.values("Content-Length"));
+          return new ProtocolException("bad Content-Length in the response: "
+              + (all.length() > 80 ? all.substring(0, 80) + "..." : all));
+        }
+        length = n;
+      }
+    }
+    return null;
   }
 
   private void complete(Runnable r) {
