@@ -1,7 +1,9 @@
 package io.gripcast.internal;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ProtocolException;
+import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import okhttp3.Call;
@@ -50,7 +52,8 @@ public final class OkHttpTransport implements Transport {
         call.enqueue(new Callback() {
           @Override
           public void onFailure(Call c, IOException e) {
-            complete(() -> f.completeExceptionally(e));
+            IOException reported = explained(e);
+            complete(() -> f.completeExceptionally(reported));
           }
 
           @Override
@@ -90,6 +93,22 @@ public final class OkHttpTransport implements Transport {
         return body.written ? "waiting for the answer" : "connecting or sending the request";
       }
     };
+  }
+
+  /**
+   * The JDK's "Protocol family unavailable" (an IPv6 address in a JVM that cannot open IPv6
+   * sockets, e.g. one run with {@code -Djava.net.preferIPv4Stack=true}) in the selector
+   * transport's words, which say what to do; other failures as they are.
+   */
+  static IOException explained(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketException && "Protocol family unavailable".equals(t.getMessage())) {
+        return (IOException) new ConnectException("this JVM cannot open IPv6 sockets"
+            + (Boolean.getBoolean("java.net.preferIPv4Stack") ? " (it runs with -Djava.net.preferIPv4Stack=true)" : "")
+            + "; use an IPv4 address or a host name with one").initCause(e);
+      }
+    }
+    return e;
   }
 
   /**
