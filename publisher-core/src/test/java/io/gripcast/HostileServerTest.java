@@ -271,6 +271,52 @@ class HostileServerTest {
     }
   }
 
+  /**
+   * close() while publishes hang on silent and stalling connections: close() returns within its
+   * close timeout plus the transports' shutdown, every publish ends (CANCELLED, or the outcome it
+   * reached first), and no thread is left.
+   */
+  @ParameterizedTest
+  @EnumSource(value = HttpTransport.class, names = {"SELECTOR", "OKHTTP"})
+  void closeEndsPublishesThatHangAndLeavesNoThread(HttpTransport transport) throws Exception {
+    List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
+    Duration closeTimeout = Duration.ofMillis(100);
+    long closeMillis;
+    try (Publisher never = publisher(Fault.NEVER_ANSWERS, transport, closeTimeout);
+        Publisher stalls = publisher(Fault.STALLS_READING_BODY, transport, closeTimeout)) {
+      for (int i = 0; i < 16; i++) {
+        futures.add(never.publishAsync("hostile", SMALL));
+        futures.add(stalls.publishAsync("hostile", BIG));
+      }
+      Thread.sleep(300); // every attempt is under way: connected, silent or stalled
+      long start = System.nanoTime();
+      never.close();
+      stalls.close();
+      closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+    // two publishers: each close waits its close timeout, then the selector thread (at most 1 s)
+    assertTrue(closeMillis <= 2 * (closeTimeout.toMillis() + 1_000) + GRACE_MILLIS, "close() took " + closeMillis + " ms");
+    for (CompletableFuture<PublishResult> f : futures) {
+      PublishException e = assertThrows(PublishException.class, () -> {
+        try {
+          f.get(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException ex) {
+          throw ex.getCause();
+        }
+      }, "every publish ended by the time close() returned (or a second after)");
+      Outcome o = e.result().endpoints().get(0).outcome();
+      assertTrue(o == Outcome.CANCELLED || o == Outcome.UNKNOWN || o == Outcome.UNAVAILABLE, e.result().summary());
+    }
+    Set<Thread> left = awaitNoNewGripcastThreads(Duration.ofSeconds(3));
+    assertTrue(left.isEmpty(), "threads alive 3 s after close(): " + describe(left));
+  }
+
+  private Publisher publisher(Fault f, HttpTransport transport, Duration closeTimeout) {
+    return Publisher.builder().endpoint(server.url(f)).transport(transport)
+        .readTimeout(IO_TIMEOUT).writeTimeout(IO_TIMEOUT).callTimeout(CALL_TIMEOUT).retryPolicy(RETRY)
+        .maxBodyBytes(2 * BIG_BODY).closeTimeout(closeTimeout).build();
+  }
+
   /** Publishes every fault's share, interleaved, at most IN_FLIGHT at once; a hang fails here with a thread dump. */
   private List<Call> storm(Map<Fault, Publisher> publishers) throws InterruptedException {
     List<Fault> jobs = new ArrayList<>();
