@@ -1,6 +1,9 @@
 package io.gripcast.internal;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ProtocolException;
+import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import okhttp3.Call;
@@ -50,11 +53,18 @@ public final class OkHttpTransport implements Transport {
         call.enqueue(new Callback() {
           @Override
           public void onFailure(Call c, IOException e) {
-            complete(() -> f.completeExceptionally(e));
+            IOException reported = explained(e);
+            complete(() -> f.completeExceptionally(reported));
           }
 
           @Override
           public void onResponse(Call c, okhttp3.Response response) {
+            ProtocolException unreadable = unreadableHead(response);
+            if (unreadable != null) {
+              response.close();
+              complete(() -> f.completeExceptionally(unreadable));
+              return;
+            }
             Response r;
             try (response) {
               // the status arrived, so the proxy did answer; a body cut short still leaves the status
@@ -82,6 +92,62 @@ public final class OkHttpTransport implements Transport {
         return body.written ? "waiting for the answer" : "connecting or sending the request";
       }
     };
+  }
+
+  /**
+   * The JDK's "Protocol family unavailable" (an IPv6 address in a JVM that cannot open IPv6
+   * sockets, e.g. one run with {@code -Djava.net.preferIPv4Stack=true}) in the selector
+   * transport's words, which say what to do; other failures as they are.
+   */
+  static IOException explained(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketException && "Protocol family unavailable".equals(t.getMessage())) {
+        return (IOException) new ConnectException("this JVM cannot open IPv6 sockets"
+            + (Boolean.getBoolean("java.net.preferIPv4Stack") ? " (it runs with -Djava.net.preferIPv4Stack=true)" : "")
+            + "; use an IPv4 address or a host name with one").initCause(e);
+      }
+    }
+    return e;
+  }
+
+  /**
+   * A head the selector transport's parser ({@link ResponseParser}) refuses, and OkHttp takes: a
+   * head over {@link ResponseParser#MAX_HEAD} bytes or with a line over {@link ResponseParser#MAX_LINE}
+   * (OkHttp reads up to 256 KiB), or a Content-Length that is not one non-negative number (OkHttp
+   * uses the first of conflicting values, where RFC 9112 section 6.3 says to discard the response).
+   * Refused alike, so that both transports report such an answer as unreadable (UNKNOWN); null
+   * when the head is fine.
+   */
+  static ProtocolException unreadableHead(okhttp3.Response response) {
+    okhttp3.Headers headers = response.headers();
+    // "HTTP/1.1 200 OK\r\n", the header lines, and the empty line that ends the head
+    long size = response.protocol().toString().length() + 5 + response.message().length() + 2 + headers.byteCount() + 2;
+    if (size > ResponseParser.MAX_HEAD) {
+      return new ProtocolException("the response head is over " + ResponseParser.MAX_HEAD + " bytes");
+    }
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.name(i).length() + 2 + headers.value(i).length() > ResponseParser.MAX_LINE) {
+        return new ProtocolException("a response line is over " + ResponseParser.MAX_LINE + " bytes");
+      }
+    }
+    long length = -1;
+    for (String value : headers.values("Content-Length")) {
+      for (String part : value.split(",", -1)) {
+        long n;
+        try {
+          n = Long.parseLong(part.trim());
+        } catch (NumberFormatException e) {
+          n = -1;
+        }
+        if (n < 0 || (length >= 0 && n != length)) {
+          String all = String.join(", ", headers.values("Content-Length"));
+          return new ProtocolException("bad Content-Length in the response: "
+              + (all.length() > 80 ? all.substring(0, 80) + "..." : all));
+        }
+        length = n;
+      }
+    }
+    return null;
   }
 
   private void complete(Runnable r) {
