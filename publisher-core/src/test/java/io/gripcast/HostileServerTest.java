@@ -1,6 +1,7 @@
 package io.gripcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -259,11 +260,13 @@ class HostileServerTest {
       List<String> publishes = out.lines().filter(l -> l.startsWith("publish ")).collect(Collectors.toList());
       assertEquals(2, publishes.size(), out);
       for (String line : publishes) {
-        String[] parts = line.split(" ", 5); // publish N OUTCOME MILLIS MESSAGE
+        String[] parts = line.split(" ", 6); // publish N OUTCOME MILLIS ATTEMPTS MESSAGE
         assertEquals("UNAVAILABLE", parts[2], out);
         assertTrue(Long.parseLong(parts[3]) <= callTimeout + Watchdog.GRACE_MILLIS, "over the call timeout: " + out);
-        assertTrue(parts[4].contains("IPv6") && parts[4].contains("preferIPv4Stack"),
+        assertEquals("1", parts[4], "no attempt can succeed, so none is retried: " + out);
+        assertTrue(parts[5].contains("IPv6") && parts[5].contains("preferIPv4Stack"),
             "the message should name the IPv6 problem: " + out);
+        assertFalse(parts[5].contains("is the proxy running"), "no hint that points the wrong way: " + out);
       }
       assertTrue(out.contains("closed"), out);
     } finally {

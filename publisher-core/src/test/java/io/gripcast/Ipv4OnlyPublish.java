@@ -30,10 +30,11 @@ public final class Ipv4OnlyPublish {
         String line;
         try {
           PublishResult r = p.publish("ipv4-only", Item.of(WsMessage.text("hello")));
-          line = r.endpoints().get(0).outcome() + " " + millisSince(start) + " " + r.endpoints().get(0).message();
+          line = r.endpoints().get(0).outcome() + " " + millisSince(start) + " " + r.endpoints().get(0).attempts()
+              + " " + r.endpoints().get(0).message();
         } catch (PublishException e) {
           EndpointResult r = e.result().endpoints().get(0);
-          line = r.outcome() + " " + millisSince(start) + " " + r.message();
+          line = r.outcome() + " " + millisSince(start) + " " + r.attempts() + " " + r.message();
         } catch (RuntimeException e) {
           line = "THREW " + millisSince(start) + " " + e;
         }

@@ -262,9 +262,7 @@ class PublisherTlsTest {
       assertTrue(r.message().contains("certification path"), "says why the handshake failed: " + r.message());
       String all = e.getMessage() + e.result() + r.failure();
       assertFalse(all.contains("s3cr3t-key"), "leaked the key: " + all);
-      // Today a certificate failure is retried like any connection failure (2 attempts here); it
-      // cannot succeed on a retry, so that is left unasserted rather than enshrined.
-      assertTrue(r.attempts() >= 1);
+      assertEquals(1, r.attempts(), "the same certificate comes back on a retry: not retried");
     }
     assertEquals(0, server.getRequestCount(), "no request may go out over an untrusted connection");
   }
@@ -278,10 +276,11 @@ class PublisherTlsTest {
     // trusted, but made out to another name than the one the GRIP_URL connects to
     HandshakeCertificates trust = new HandshakeCertificates.Builder().addTrustedCertificate(other.certificate()).build();
     OkHttpClient trustsOther = TRUSTING.newBuilder().sslSocketFactory(trust.sslSocketFactory(), trust.trustManager()).build();
-    try (Publisher p = publisher(base() + "?key=s3cr3t-key").okHttpClient(trustsOther).retryPolicy(RetryPolicy.none()).build()) {
+    try (Publisher p = publisher(base() + "?key=s3cr3t-key").okHttpClient(trustsOther).build()) { // default retries
       PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
       EndpointResult r = e.result().endpoints().get(0);
       assertEquals(Outcome.UNAVAILABLE, r.outcome());
+      assertEquals(1, r.attempts(), "a certificate for another host is not retried");
       assertTrue(r.message().startsWith("SSLPeerUnverifiedException: Hostname " + server.getHostName() + " not verified"),
           r.message());
       assertFalse((e.getMessage() + e.result()).contains("s3cr3t-key"));

@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  */
 public final class EndpointClient {
 
+  /** The least time a retry must have left in the budget after its wait: a shorter attempt is futile. */
+  static final long MIN_ATTEMPT_NANOS = 100_000_000L;
+
   private final Target target;
   private final Transport transport;
   private final RetryPolicy policy;
@@ -209,6 +212,9 @@ public final class EndpointClient {
   }
 
   static String describe(Throwable t) {
+    if (t instanceof Ipv6UnavailableException) {
+      return t.getMessage();
+    }
     if (t instanceof ConnectException) {
       return "connection refused or failed (" + t.getMessage() + "): is the proxy running and is the GRIP_URL's host and port right?";
     }
@@ -239,13 +245,17 @@ public final class EndpointClient {
     attempts.count++;
     attempts.progress.attempts++;
     String auth = target.authorization() == null ? null : target.authorization().get();
-    Transport.Exchange exchange = transport.newExchange(target.publishUrl(), auth, batch);
+    // The first attempt gets the whole call timeout; a retry only what is left of the budget, so that
+    // the budget bounds "from the first attempt to giving up, attempts included", as RetryPolicy says.
+    long timeout = attempts.count == 1 ? callTimeoutNanos
+        : Math.max(1, Math.min(callTimeoutNanos, attempts.deadlineNanos - System.nanoTime()));
+    Transport.Exchange exchange = transport.newExchange(target.publishUrl(), auth, batch, timeout);
     safely(() -> listener.onAttempt(new PublishListener.Attempt(target.display(), attempts.count, batch.items(), batch.bodyBytes())));
     if (!call.track(exchange)) {
       f.completeExceptionally(new AttemptFailure(attempts, new CancellationException("publish cancelled")));
       return f;
     }
-    Deadline deadline = new Deadline(exchange, f, attempts);
+    Deadline deadline = new Deadline(exchange, f, attempts, timeout);
     watchdog.watch(deadline);
     CompletableFuture<Transport.Response> sent;
     try {
@@ -272,12 +282,15 @@ public final class EndpointClient {
     private final Transport.Exchange exchange;
     private final CompletableFuture<AttemptResult> attempt;
     private final Attempts attempts;
-    private final long deadlineNanos = System.nanoTime() + callTimeoutNanos + Watchdog.GRACE_MILLIS * 1_000_000L;
+    private final long timeoutNanos;
+    private final long deadlineNanos;
 
-    Deadline(Transport.Exchange exchange, CompletableFuture<AttemptResult> attempt, Attempts attempts) {
+    Deadline(Transport.Exchange exchange, CompletableFuture<AttemptResult> attempt, Attempts attempts, long timeoutNanos) {
       this.exchange = exchange;
       this.attempt = attempt;
       this.attempts = attempts;
+      this.timeoutNanos = timeoutNanos;
+      this.deadlineNanos = System.nanoTime() + timeoutNanos + Watchdog.GRACE_MILLIS * 1_000_000L;
     }
 
     @Override
@@ -289,7 +302,7 @@ public final class EndpointClient {
     public void expire() {
       boolean written = exchange.requestWritten();
       SocketTimeoutException timeout = new SocketTimeoutException("no answer within the call timeout of "
-          + callTimeoutNanos / 1_000_000 + " ms, " + exchange.phase());
+          + timeoutNanos / 1_000_000 + " ms, " + exchange.phase());
       exchange.cancel();
       Runnable fail = () -> attempt.completeExceptionally(new AttemptFailure(attempts, timeout, written));
       try {
@@ -343,7 +356,8 @@ public final class EndpointClient {
         // the proxy may have taken it, and the same ids make a second copy harmless; before that,
         // the peer is not speaking HTTP and will not start. gripcast's own failures are not retried.
         if (!(t instanceof IOException) || t instanceof TransportException
-            || (t instanceof java.net.ProtocolException && !written) || isCertificateProblem(t)) {
+            || (t instanceof java.net.ProtocolException && !written) || isCertificateProblem(t)
+            || t instanceof Ipv6UnavailableException) {
           return false;
         }
         reason = (written ? "no readable answer: " : "") + describe(t);
@@ -355,7 +369,8 @@ public final class EndpointClient {
           delay = ra; // the server said how long; jitter would only make us early
         }
       }
-      if (System.nanoTime() + delay * 1_000_000L > deadlineNanos) {
+      // a retry needs room for an attempt after its wait, not just for the wait
+      if (System.nanoTime() + delay * 1_000_000L + Math.min(callTimeoutNanos, MIN_ATTEMPT_NANOS) > deadlineNanos) {
         return false;
       }
       nextDelayMillis = delay;

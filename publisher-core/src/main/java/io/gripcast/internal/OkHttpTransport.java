@@ -1,7 +1,6 @@
 package io.gripcast.internal;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.ProtocolException;
 import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +36,7 @@ public final class OkHttpTransport implements Transport {
   }
 
   @Override
-  public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
+  public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
     BatchBody body = new BatchBody(batch);
     Request.Builder rb = new Request.Builder().url(url).post(body);
     if (authorization != null) {
@@ -46,6 +45,9 @@ public final class OkHttpTransport implements Transport {
     rb.header("Accept", "text/plain");
     rb.header("User-Agent", UserAgent.VALUE);
     Call call = http.newCall(rb.build());
+    if (callTimeoutNanos > 0) {
+      call.timeout().timeout(callTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
     return new Exchange() {
       @Override
       public CompletableFuture<Response> start() {
@@ -102,9 +104,7 @@ public final class OkHttpTransport implements Transport {
   static IOException explained(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SocketException && "Protocol family unavailable".equals(t.getMessage())) {
-        return (IOException) new ConnectException("this JVM cannot open IPv6 sockets"
-            + (Boolean.getBoolean("java.net.preferIPv4Stack") ? " (it runs with -Djava.net.preferIPv4Stack=true)" : "")
-            + "; use an IPv4 address or a host name with one").initCause(e);
+        return new Ipv6UnavailableException(e);
       }
     }
     return e;
