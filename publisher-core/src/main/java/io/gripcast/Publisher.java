@@ -70,9 +70,10 @@ import okhttp3.OkHttpClient;
  * </ul>
  * When you pass your own {@link OkHttpClient}, its dispatcher and connection pool stay yours.
  *
- * <p>No hang: every attempt ends within its call timeout (plus a 200 ms grace), a publish within
- * its retry budget plus one call timeout per request, and a synchronous publish never waits
- * longer than that bound (see {@link #publishAll(List)} and docs/reliability.md).
+ * <p>No hang: every attempt ends within its call timeout (plus a 200 ms grace and one 50 ms
+ * watchdog tick), a request within the larger of the call timeout and the retry budget (a retry
+ * gets only what is left of the budget), and a synchronous publish never waits longer than the
+ * bound of {@link #publishAll(List)} (see docs/reliability.md).
  */
 public final class Publisher implements AutoCloseable {
 
@@ -241,7 +242,8 @@ public final class Publisher implements AutoCloseable {
    * endpoint ({@link EndpointResult#itemsPublished()} says how far it got).
    *
    * <p>This and the other synchronous methods wait at most the publish's bound: per request, the
-   * retry policy's total budget plus one call timeout and a second's grace. The transports' own
+   * retry policy's total budget plus one call timeout and the watchdog's 200 ms grace, plus one
+   * second in all. The transports' own
    * deadlines end a publish long before that; should they not (a callback pool whose every thread
    * is blocked by the caller's own stages, say), the publish is cancelled when the bound passes and
    * reported as {@link Outcome#UNKNOWN}.
