@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,19 +34,9 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class PublisherRetryTest {
   private MockWebServer server;
-  private final List<PublishListener.Retry> retries = new CopyOnWriteArrayList<>();
-  private final List<PublishListener.Attempt> attempts = new CopyOnWriteArrayList<>();
-  private final PublishListener recorder = new PublishListener() {
-    @Override
-    public void onAttempt(Attempt a) {
-      attempts.add(a);
-    }
-
-    @Override
-    public void onRetry(Retry r) {
-      retries.add(r);
-    }
-  };
+  private final TestPublishing.Recorder recorder = new TestPublishing.Recorder();
+  private final List<PublishListener.Attempt> attempts = recorder.attempts;
+  private final List<PublishListener.Retry> retries = recorder.retries;
 
   /** Fast, deterministic backoff so tests do not wait. */
   private static final RetryPolicy QUICK =
@@ -125,8 +114,7 @@ class PublisherRetryTest {
     }
     try (Publisher p = publisher(transport).build()) {
       for (int code : codes) {
-        PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-        EndpointResult r = e.result().endpoints().get(0);
+        EndpointResult r = TestPublishing.failedPublish(p);
         assertEquals(1, r.attempts(), "HTTP " + code);
         assertEquals(code, r.status(), "HTTP " + code);
         assertEquals(code == 401 || code == 403 ? Outcome.AUTH_REFUSED : Outcome.REJECTED, r.outcome(), "HTTP " + code);
@@ -148,8 +136,7 @@ class PublisherRetryTest {
       }
       for (int code : new int[] {500, 501}) {
         server.enqueue(status(code, "broken\n"));
-        PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-        EndpointResult r = e.result().endpoints().get(0);
+        EndpointResult r = TestPublishing.failedPublish(p);
         assertEquals(Outcome.UNAVAILABLE, r.outcome(), "HTTP " + code);
         assertEquals(1, r.attempts(), "HTTP " + code + " is not retried");
         assertEquals("broken", r.message());
@@ -162,8 +149,7 @@ class PublisherRetryTest {
   void aRedirectIsReportedNotFollowed(HttpTransport transport) {
     server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", "http://127.0.0.1:1/publish/").build());
     try (Publisher p = publisher(transport).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.REJECTED, r.outcome());
       assertEquals(307, r.status());
       assertEquals(1, r.attempts());
@@ -242,8 +228,7 @@ class PublisherRetryTest {
       server.enqueue(new MockResponse.Builder().status("SPDY/0 nonsense").body("x").build());
     }
     try (Publisher p = publisher(transport).retryPolicy(QUICK.withMaxAttempts(2)).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.UNKNOWN, r.outcome());
       assertEquals(2, r.attempts(), "garbage after the whole request is retried: the proxy may have taken it");
       // OkHttp says "Unexpected status line", the selector transport "unexpected status line"
@@ -259,8 +244,7 @@ class PublisherRetryTest {
       server.enqueue(new MockResponse.Builder().headersDelay(2, TimeUnit.SECONDS).body("late\n").build());
     }
     try (Publisher p = publisher(transport).retryPolicy(QUICK.withMaxAttempts(2)).readTimeout(Duration.ofMillis(200)).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.UNKNOWN, r.outcome(), "the proxy may have taken the request");
       assertEquals(2, r.attempts());
       // the timeout's own words differ (OkHttp: "timeout"; the selector transport: "read timed out
@@ -278,8 +262,7 @@ class PublisherRetryTest {
     }
     long t0 = System.nanoTime();
     try (Publisher p = publisher(transport).retryPolicy(QUICK.withMaxAttempts(2)).callTimeout(Duration.ofMillis(200)).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.UNKNOWN, r.outcome());
       assertEquals(2, r.attempts(), "a call timeout is retried like any other timeout");
       // OkHttp ends the call with an InterruptedIOException("timeout"), the selector transport with
@@ -298,8 +281,7 @@ class PublisherRetryTest {
     server.enqueue(new MockResponse.Builder().code(400).body("Invalid format: x")
         .setHeader("Content-Length", 100).onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE).build());
     try (Publisher p = publisher(transport).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.REJECTED, r.outcome());
       assertEquals(400, r.status());
       assertEquals(1, r.attempts());
@@ -314,8 +296,7 @@ class PublisherRetryTest {
         "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nInvalid format: x");
         Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + raw.getLocalPort()).transport(transport)
             .retryPolicy(QUICK).readTimeout(Duration.ofMillis(200)).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.REJECTED, r.outcome(), "the status arrived: the proxy did answer");
       assertEquals(400, r.status());
       assertEquals(1, r.attempts());
@@ -366,8 +347,7 @@ class PublisherRetryTest {
     }
     try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + closedPort).transport(transport).retryPolicy(QUICK)
         .listener(recorder).build()) {
-      PublishException e = assertThrows(PublishException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
-      EndpointResult r = e.result().endpoints().get(0);
+      EndpointResult r = TestPublishing.failedPublish(p);
       assertEquals(Outcome.UNAVAILABLE, r.outcome());
       assertEquals(4, r.attempts());
       assertEquals(0, r.itemsPublished());
@@ -460,14 +440,7 @@ class PublisherRetryTest {
     Publisher p = publisher(transport).closeTimeout(Duration.ofMillis(100)).build();
     CompletableFuture<PublishResult> f = p.publishAsync("c", Item.of(WsMessage.text("x")));
     take(); // the request is on the wire, its answer will never come
-    long t0 = System.nanoTime();
-    p.close();
-    long closeMillis = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(closeMillis >= 100 && closeMillis < 2_000, "close took " + closeMillis + " ms with a 100 ms close timeout");
-    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(1, TimeUnit.SECONDS));
-    EndpointResult r = assertInstanceOf(PublishException.class, e.getCause()).result().endpoints().get(0);
-    assertEquals(Outcome.CANCELLED, r.outcome());
-    assertEquals(1, r.attempts());
+    TestPublishing.closeCancels(p, f);
     assertEquals(1, server.getRequestCount());
   }
 

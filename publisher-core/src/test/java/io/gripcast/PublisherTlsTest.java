@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gripcast.item.HttpStream;
 import io.gripcast.item.Item;
@@ -24,9 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import mockwebserver3.MockResponse;
@@ -80,19 +77,9 @@ class PublisherTlsTest {
   @interface OverTls {}
 
   private MockWebServer server;
-  private final List<PublishListener.Attempt> attempts = new CopyOnWriteArrayList<>();
-  private final List<PublishListener.Retry> retries = new CopyOnWriteArrayList<>();
-  private final PublishListener recorder = new PublishListener() {
-    @Override
-    public void onAttempt(Attempt a) {
-      attempts.add(a);
-    }
-
-    @Override
-    public void onRetry(Retry r) {
-      retries.add(r);
-    }
-  };
+  private final TestPublishing.Recorder recorder = new TestPublishing.Recorder();
+  private final List<PublishListener.Attempt> attempts = recorder.attempts;
+  private final List<PublishListener.Retry> retries = recorder.retries;
 
   /** An https server with {@code certificates}, speaking {@code protocol} (HTTP/2 offered by ALPN, else HTTP/1.1 only). */
   private MockWebServer start(Protocol protocol, HandshakeCertificates certificates) throws IOException {
@@ -160,14 +147,7 @@ class PublisherTlsTest {
     assertEquals("Bearer tok+en", req.getHeaders().get("Authorization"));
     assertEquals("application/json", req.getHeaders().get("Content-Type"));
     assertEquals(String.valueOf(req.getBodySize()), req.getHeaders().get("Content-Length"));
-    assertTrue(req.getHeaders().get("User-Agent").startsWith("gripcast/"), req.getHeaders().get("User-Agent"));
-    JsonNode body = M.readTree(req.getBody().utf8());
-    assertEquals(1, body.size(), "only the items envelope");
-    JsonNode item = body.get("items").get(0);
-    assertEquals("news", item.get("channel").asText());
-    assertEquals("hi", item.at("/formats/ws-message/content").asText());
-    assertEquals("hi\n", item.at("/formats/http-stream/content").asText());
-    assertTrue(item.get("id").asText().length() >= 20, "a generated id makes retries idempotent");
+    TestPublishing.assertNewsBody(req);
   }
 
   @OverTls
@@ -345,14 +325,7 @@ class PublisherTlsTest {
     Publisher p = publisher(base()).closeTimeout(Duration.ofMillis(100)).build();
     CompletableFuture<PublishResult> f = p.publishAsync("c", Item.of(WsMessage.text("x")));
     take();
-    long t0 = System.nanoTime();
-    p.close();
-    long closeMillis = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(closeMillis >= 100 && closeMillis < 2_000, "close took " + closeMillis + " ms with a 100 ms close timeout");
-    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(1, TimeUnit.SECONDS));
-    EndpointResult r = assertInstanceOf(PublishException.class, e.getCause()).result().endpoints().get(0);
-    assertEquals(Outcome.CANCELLED, r.outcome());
-    assertEquals(1, r.attempts());
+    TestPublishing.closeCancels(p, f);
     assertThrows(IllegalStateException.class, () -> p.publish("c", Item.of(WsMessage.text("x"))));
     // the dispatcher and the connection pool are the caller's: closing the publisher keeps them
     try (okhttp3.Response after = TRUSTING.newCall(new okhttp3.Request.Builder().url(server.url("/")).build()).execute()) {

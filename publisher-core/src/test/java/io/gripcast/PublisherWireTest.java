@@ -71,14 +71,7 @@ class PublisherWireTest {
     // the headers both send alike (Connection and Accept-Encoding are each client's own: see below)
     assertEquals("127.0.0.1:" + server.getPort(), req.getHeaders().get("Host"));
     assertEquals("text/plain", req.getHeaders().get("Accept"));
-    assertTrue(req.getHeaders().get("User-Agent").startsWith("gripcast/"), req.getHeaders().get("User-Agent"));
-    JsonNode body = M.readTree(req.getBody().utf8());
-    assertEquals(1, body.size(), "only the items envelope");
-    JsonNode item = body.get("items").get(0);
-    assertEquals("news", item.get("channel").asText());
-    assertEquals("hi", item.at("/formats/ws-message/content").asText());
-    assertEquals("hi\n", item.at("/formats/http-stream/content").asText());
-    assertTrue(item.get("id").asText().length() >= 20, "a generated id makes retries idempotent");
+    TestPublishing.assertNewsBody(req);
   }
 
   @Test

@@ -628,12 +628,13 @@ class NioTransportTest {
 
   // ------------------------------------------------------------------ DNS off the selector thread
 
-  @Test
-  void aSlowLookupEndsAtTheCallTimeoutAndDoesNotHoldUpOtherAttempts() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    List<String> resolvedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
-    NioTransport.Resolver slow = host -> {
-      resolvedOn.add(Thread.currentThread().getName());
+  private static final NioTransport.SocketOpener IPV4_SOCKETS =
+      a -> java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET);
+
+  /** A resolver that says it was called, then blocks until {@code release} (at most 10 s) and answers 127.0.0.1. */
+  private static NioTransport.Resolver blockingResolver(Runnable called, CountDownLatch release) {
+    return host -> {
+      called.run();
       try {
         release.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -641,8 +642,14 @@ class NioTransportTest {
       }
       return InetAddress.getAllByName("127.0.0.1");
     };
-    NioTransport t = transport(slow, a -> java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET),
-        Duration.ofMillis(300));
+  }
+
+  @Test
+  void aSlowLookupEndsAtTheCallTimeoutAndDoesNotHoldUpOtherAttempts() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> resolvedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    NioTransport t = transport(blockingResolver(() -> resolvedOn.add(Thread.currentThread().getName()), release),
+        IPV4_SOCKETS, Duration.ofMillis(300));
     try {
       long start = System.nanoTime();
       List<CompletableFuture<Transport.Response>> lookups = new ArrayList<>();
@@ -672,17 +679,7 @@ class NioTransportTest {
   void cancellingDuringALookupEndsTheAttemptAtOnce() throws Exception {
     CountDownLatch looking = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    NioTransport.Resolver slow = host -> {
-      looking.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return InetAddress.getAllByName("127.0.0.1");
-    };
-    NioTransport t = transport(slow, a -> java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET),
-        Duration.ofSeconds(15));
+    NioTransport t = transport(blockingResolver(looking::countDown, release), IPV4_SOCKETS, Duration.ofSeconds(15));
     try {
       Transport.Exchange x = t.newExchange(HttpUrl.get("http://pushpin.example:" + server.getLocalPort() + "/publish/"),
           null, batch("x"));
