@@ -332,10 +332,8 @@ public final class Publisher implements AutoCloseable {
       for (CompletableFuture<EndpointResult> f : perEndpoint) {
         results.add(f.join()); // endpoint futures never complete exceptionally
       }
-      boolean ok = successPolicy == SuccessPolicy.ALL
-          ? results.stream().allMatch(EndpointResult::success)
-          : results.stream().anyMatch(EndpointResult::success);
-      PublishResult pr = new PublishResult(ok, successPolicy, publications.size(), results);
+      PublishResult pr = PublishResult.of(successPolicy, publications.size(), results);
+      boolean ok = pr.success();
       try {
         listener.onResult(pr);
       } catch (RuntimeException ignored) {

@@ -138,7 +138,7 @@ class BufferedPublisherTest {
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort();
     }
-    RetryPolicy slowDeath = new RetryPolicy(3, Duration.ofMillis(200), 1.0, Duration.ofMillis(200), 0.0, Duration.ofSeconds(5));
+    RetryPolicy slowDeath = RetryPolicy.builder().maxAttempts(3).backoff(Duration.ofMillis(200), 1.0, Duration.ofMillis(200)).jitter(0.0).totalBudget(Duration.ofSeconds(5)).build();
     int rejected = 0;
     int accepted = 0;
     int maxSeen = 0;

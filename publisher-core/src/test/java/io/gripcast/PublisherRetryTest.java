@@ -40,7 +40,7 @@ class PublisherRetryTest {
 
   /** Fast, deterministic backoff so tests do not wait. */
   private static final RetryPolicy QUICK =
-      new RetryPolicy(4, Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0.0, Duration.ofSeconds(10));
+      RetryPolicy.builder().maxAttempts(4).backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100)).jitter(0.0).totalBudget(Duration.ofSeconds(10)).build();
 
   @BeforeEach
   void start() throws Exception {

@@ -54,7 +54,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PublisherTlsTest {
   private static final ObjectMapper M = new ObjectMapper();
   private static final RetryPolicy QUICK =
-      new RetryPolicy(4, Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 0.0, Duration.ofSeconds(10));
+      RetryPolicy.builder().maxAttempts(4).backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100)).jitter(0.0).totalBudget(Duration.ofSeconds(10)).build();
 
   /** A self-signed certificate for the loopback names: the server presents it and the test's client trusts it. */
   private static final HeldCertificate LOCALHOST = new HeldCertificate.Builder()

@@ -112,8 +112,7 @@ final class Targets {
     } catch (IllegalArgumentException ex) {
       throw CliException.usage("-u is not usable: " + ex.getMessage());
     }
-    return new Endpoint(e.controlUri(), e.publishUri(), basic, e.verifyIssuer(), e.verifyKey(), e.params(),
-        e.warnings());
+    return e.withAuth(basic);
   }
 
   static boolean loopback(String host) {

@@ -113,26 +113,11 @@ public final class PublishLoop {
         } catch (IllegalArgumentException e) {
           o = Outcome.UNAVAILABLE; // an exception without a result: the proxy did not answer usefully
         }
-        if (worst == null || rank(o) > rank(worst)) {
+        if (worst == null || o.isWorseThan(worst)) {
           worst = o;
         }
       }
       return worst;
-    }
-
-    private static int rank(Outcome o) {
-      switch (o) {
-        case AUTH_REFUSED:
-          return 4;
-        case REJECTED:
-          return 3;
-        case UNAVAILABLE:
-          return 2;
-        case CANCELLED:
-          return 1;
-        default:
-          return 0;
-      }
     }
   }
 
