@@ -46,14 +46,14 @@ final class UrlCommand implements Callable<Integer> {
       for (int i = 0; i < prepared.endpoints().size(); i++) {
         Endpoint e = prepared.endpoints().get(i);
         sb.append(i == 0 ? "" : ",").append("{\"grip_url\":");
-        Json.string(sb, e.redacted());
+        CliJson.string(sb, e.redacted());
         sb.append(",\"publish_url\":");
-        Json.string(sb, e.publishUri().toString());
+        CliJson.string(sb, e.publishUri().toString());
         sb.append(",\"auth\":");
-        Json.string(sb, Targets.describeAuth(e.auth()));
+        CliJson.string(sb, Targets.describeAuth(e.auth()));
         sb.append(",\"verify_iss\":");
         if (e.verifyIssuer().isPresent()) {
-          Json.string(sb, e.verifyIssuer().get());
+          CliJson.string(sb, e.verifyIssuer().get());
         } else {
           sb.append("null");
         }
@@ -61,7 +61,7 @@ final class UrlCommand implements Callable<Integer> {
         sb.append(",\"warnings\":[");
         for (int w = 0; w < e.warnings().size(); w++) {
           sb.append(w == 0 ? "" : ",");
-          Json.string(sb, e.warnings().get(w));
+          CliJson.string(sb, e.warnings().get(w));
         }
         sb.append("]}");
       }

@@ -4,11 +4,16 @@ import io.gripcast.EndpointResult;
 import io.gripcast.PublishResult;
 
 /**
- * The CLI's own JSON output (--json): results, not the wire format. Hand-written because it is a
- * handful of flat fields and a publish should not load a JSON library just to print them.
+ * Writes the CLI's own JSON output ({@code publish --json}), and escapes the strings of every
+ * JSON the CLI writes by hand. Hand-written because it is a handful of flat fields and a publish
+ * should not load a JSON library just to print them.
+ *
+ * <p>The other JSON roles have their own classes: the bench report is {@code bench.ReportJson}'s
+ * (with this escaper); the publish wire format, items read with {@code --ndjson} included, is
+ * publisher-core's {@code WireJson}'s, reached through {@code GripJson}.
  */
-public final class Json {
-  private Json() {}
+public final class CliJson {
+  private CliJson() {}
 
   /** {@code {"success":..,"exit_code":..,"items":..,"endpoints":[..]}}. */
   static String result(PublishResult r, int exitCode) {
