@@ -34,6 +34,10 @@ import java.util.Set;
  *
  * <p>Writing streams straight into the caller's buffer through Jackson's generator: no tree, no
  * intermediate strings. Bytes go out base64-encoded in the {@code *-bin} fields.
+ *
+ * <p>The other JSON roles have their own classes: {@code GripJson} is this format's public face
+ * for tools, the grip-instruct body is {@code http.InstructJson}'s, the WebSocket control
+ * messages are {@code ws.ControlMessages}', JWS headers and JWKs are {@code auth.JoseJson}'s.
  */
 public final class WireJson {
 
