@@ -49,27 +49,27 @@ class ItemModelTest {
     fails("reserved", () -> WsMessage.close(1005, null));
     fails("1000-4999", () -> WsMessage.close(5000, "x"));
     fails("at most 123", () -> WsMessage.close(4000, "é".repeat(62)));
-    fails("needs a close code", () -> new WsMessage(Action.CLOSE, null, null, null, "why", List.of()));
+    fails("needs a close code", () -> WsMessage.builder().action(Action.CLOSE).closeReason("why").build());
     assertEquals(4001, WsMessage.close(4001, "bye").closeCode());
   }
 
   @Test
   void wsSendNeedsContentExceptPingAndPong() {
-    fails("needs content", () -> new WsMessage(Action.SEND, null, null, null, null, List.of()));
+    fails("needs content", () -> WsMessage.builder().build());
     fails("needs content", () -> WsMessage.of(WsType.BINARY, null));
     assertEquals(WsType.PING, WsMessage.ping().type());
-    fails("only for action CLOSE", () -> new WsMessage(Action.SEND, Content.text("x"), null, 1000, null, List.of()));
-    fails("HINT carries nothing", () -> new WsMessage(Action.HINT, Content.text("x"), null, null, null, List.of()));
+    fails("only for action CLOSE", () -> WsMessage.builder().content(Content.text("x")).closeCode(1000).build());
+    fails("HINT carries nothing", () -> WsMessage.builder().action(Action.HINT).content(Content.text("x")).build());
   }
 
   @Test
   void httpStreamAndResponseRules() {
-    fails("needs content", () -> new HttpStream(Action.SEND, null, List.of()));
-    fails("carries no content", () -> new HttpStream(Action.CLOSE, Content.text("x"), List.of()));
+    fails("needs content", () -> HttpStream.builder().build());
+    fails("carries no content", () -> HttpStream.builder().action(Action.CLOSE).content(Content.text("x")).build());
     fails("0-999", () -> HttpResponse.builder().code(1000).body("x").build());
     fails("0-999", () -> HttpResponse.builder().code(-1).body("x").build());
     fails("needs a body", () -> HttpResponse.builder().build());
-    fails("no CLOSE action", () -> new HttpResponse(Action.CLOSE, 200, null, List.of(), null, List.of()));
+    fails("no CLOSE action", () -> HttpResponse.builder().action(Action.CLOSE).build());
     fails("JSON array", () -> HttpResponse.Body.patch("{\"op\":\"add\"}"));
     assertEquals(0, HttpResponse.builder().code(0).body("x").build().code());
     assertEquals(999, HttpResponse.builder().code(999).body("x").build().code());
