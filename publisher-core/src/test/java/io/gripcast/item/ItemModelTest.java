@@ -33,7 +33,7 @@ class ItemModelTest {
     fails("meta value for key \"k\"", () -> Item.builder().meta("k", null));
     Map<String, String> meta = new java.util.HashMap<>();
     meta.put("k", null);
-    fails("meta value for key \"k\"", () -> new Item(null, null, meta, false, WsMessage.text("a"), null, null));
+    fails("meta value for key \"k\"", () -> Item.builder().meta(meta).format(WsMessage.text("a")).build());
   }
 
   @Test
