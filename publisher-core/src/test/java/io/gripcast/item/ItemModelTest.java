@@ -141,6 +141,48 @@ class ItemModelTest {
     assertEquals(3, WsMessage.binary(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}).content().byteLength());
   }
 
+  /** The final classes keep the records' value semantics, and toBuilder() round-trips every value. */
+  @Test
+  void valuesCompareByValueAndRoundTripThroughTheirBuilders() {
+    WsMessage ws = WsMessage.builder().type(WsType.BINARY).content(Content.bytes(new byte[] {1})).contentFilters(List.of("f"))
+        .build();
+    WsMessage close = WsMessage.close(4000, "bye");
+    HttpStream stream = HttpStream.text("a\n").withContentFilters(List.of("f"));
+    HttpResponse response = HttpResponse.builder().code(201).reason("Made").header("X-A", "1").header("X-A", "2")
+        .body(HttpResponse.Body.bytes(new byte[] {2})).contentFilters(List.of("f")).build();
+    Item item = Item.builder().id("1").prevId("0").meta("k", "v").noSeq(true).format(ws).format(stream).format(response)
+        .build();
+
+    for (Object[] pair : new Object[][] {
+        {ws, ws.toBuilder().build()},
+        {close, close.toBuilder().build()},
+        {WsMessage.hint(), WsMessage.hint().toBuilder().build()},
+        {stream, stream.toBuilder().build()},
+        {HttpStream.close(), HttpStream.close().toBuilder().build()},
+        {response, response.toBuilder().build()},
+        {HttpResponse.hint(), HttpResponse.hint().toBuilder().build()},
+        {item, item.toBuilder().build()}}) {
+      assertNotSame(pair[0], pair[1]);
+      assertEquals(pair[0], pair[1]);
+      assertEquals(pair[0].hashCode(), pair[1].hashCode());
+      assertEquals(pair[0].toString(), pair[1].toString());
+    }
+    assertEquals(WsMessage.text("a"), WsMessage.builder().content(Content.text("a")).build());
+    assertEquals(HttpStream.close(), HttpStream.builder().action(Action.CLOSE).build());
+    assertEquals(HttpResponse.hint(), HttpResponse.builder().action(Action.HINT).build());
+    assertTrue(!ws.equals(ws.withContentFilters(List.of())) && !item.equals(item.withId("2")));
+    assertEquals(List.of(new Header("X-A", "1"), new Header("X-A", "2")), response.headers());
+
+    // the records' toString format, kept
+    assertEquals("WsMessage[action=CLOSE, content=null, type=null, closeCode=4000, closeReason=bye, contentFilters=[]]",
+        close.toString());
+    assertEquals("HttpStream[action=SEND, content=Text[value=a\n], contentFilters=[f]]", stream.toString());
+    assertEquals("HttpResponse[action=HINT, code=200, reason=null, headers=[], body=null, contentFilters=[]]",
+        HttpResponse.hint().toString());
+    assertEquals("Item[id=1, prevId=null, meta={}, noSeq=false, wsMessage=" + close + ", httpStream=null, httpResponse=null]",
+        Item.builder().id("1").format(close).build().toString());
+  }
+
   @Test
   void unicodeByteLengthCountsUtf8() {
     assertEquals(4, Content.text("🌍").byteLength());
