@@ -160,7 +160,11 @@ public final class HttpResponse implements Format {
       return new Patch(jsonPatchArray);
     }
 
-    /** A text body. */
+    /**
+     * A text body ({@code body} on the wire).
+     *
+     * <p>A record: its shape is fixed by the protocol.
+     */
     record Text(Content.Text content) implements Body {
       public Text {
         Validation.required(content, "http-response body");
@@ -168,7 +172,11 @@ public final class HttpResponse implements Format {
       }
     }
 
-    /** A binary body. */
+    /**
+     * A binary body ({@code body-bin} on the wire).
+     *
+     * <p>A record: its shape is fixed by the protocol.
+     */
     record Binary(Content.Binary content) implements Body {
       public Binary {
         Validation.required(content, "http-response body");
@@ -178,6 +186,8 @@ public final class HttpResponse implements Format {
     /**
      * A JSON Patch: the JSON text of an array of operations. It is checked to be a JSON array when
      * the item is serialized.
+     *
+     * <p>A record: its shape is fixed by the protocol.
      */
     record Patch(String json) implements Body {
       public Patch {
