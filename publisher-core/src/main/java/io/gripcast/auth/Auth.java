@@ -50,7 +50,11 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
     return new Jwt(issuer, Secret.ofUtf8(key));
   }
 
-  /** No authentication. */
+  /**
+   * No authentication.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record None() implements Auth {
     static final None INSTANCE = new None();
 
@@ -63,6 +67,8 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
   /**
    * A bearer token, sent as is. It must be visible ASCII (no spaces or control characters), since it
    * goes into a header verbatim.
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Bearer(Secret token) implements Auth {
     public Bearer {
@@ -84,6 +90,8 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
   /**
    * HTTP Basic credentials. Per RFC 7617 the user may not contain {@code ':'}, and neither part may
    * contain control characters; both are encoded as UTF-8.
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Basic(String user, Secret password) implements Auth {
     public Basic {
@@ -120,6 +128,8 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
    * GRIP deployments use whatever key the proxy has. RFC 7518 asks for at least 256 bits for HS256,
    * and a shorter secret can be brute-forced offline from a single token; {@link #isWeakKey()} tells
    * callers so they can warn.
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Jwt(String issuer, Secret key) implements Auth {
     /** RFC 7518 §3.2: an HS256 key should have at least 256 bits. */

@@ -545,15 +545,20 @@ public final class WireJson {
         throw new IllegalArgumentException(where + " \"type\" must be text, binary, ping or pong, but was \"" + type + "\"");
       }
     }
-    return new WsMessage(
-        action(o, where), content(o, where), wsType, integer(o, CODE, where), text(o, REASON, where, false),
-        filters(o, where));
+    return WsMessage.builder()
+        .action(action(o, where))
+        .content(content(o, where))
+        .type(wsType)
+        .closeCode(integer(o, CODE, where))
+        .closeReason(text(o, REASON, where, false))
+        .contentFilters(filters(o, where))
+        .build();
   }
 
   private static HttpStream readHttpStream(ObjectNode o) {
     String where = HTTP_STREAM;
     onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, CONTENT_FILTERS);
-    return new HttpStream(action(o, where), content(o, where), filters(o, where));
+    return HttpStream.builder().action(action(o, where)).content(content(o, where)).contentFilters(filters(o, where)).build();
   }
 
   private static HttpResponse readHttpResponse(ObjectNode o) {
@@ -604,7 +609,9 @@ public final class WireJson {
     if (bodies > 1) {
       throw new IllegalArgumentException(where + " has more than one of \"body\", \"body-bin\", \"body-patch\"; give one");
     }
-    return new HttpResponse(
-        action, code == null ? 200 : code, text(o, REASON, where, false), headers, body, filters(o, where));
+    HttpResponse.Builder b = HttpResponse.builder().action(action).code(code == null ? 200 : code)
+        .reason(text(o, REASON, where, false));
+    headers.forEach(b::header);
+    return b.body(body).contentFilters(filters(o, where)).build();
   }
 }

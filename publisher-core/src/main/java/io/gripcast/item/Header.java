@@ -3,6 +3,8 @@ package io.gripcast.item;
 /**
  * One HTTP header of a published http-response. Names may repeat in a list; order is kept.
  *
+ * <p>A record: its shape is fixed by the protocol.
+ *
  * @param name a header field name (an RFC 9110 token)
  * @param value the field value, without CR or LF
  */

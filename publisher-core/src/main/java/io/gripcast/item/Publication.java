@@ -3,6 +3,8 @@ package io.gripcast.item;
 /**
  * An item bound for one channel: one entry of a publish request's {@code items} array.
  *
+ * <p>A record: its shape is fixed by the protocol.
+ *
  * @param channel the channel name; must not be empty
  * @param item what to deliver
  */
