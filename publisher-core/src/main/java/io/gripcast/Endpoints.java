@@ -1,6 +1,7 @@
 package io.gripcast;
 
 import io.gripcast.config.Endpoint;
+import io.gripcast.config.GripUrl;
 import io.gripcast.internal.Target;
 import io.gripcast.internal.auth.AuthorizationHeaders;
 import java.time.Clock;
@@ -14,6 +15,8 @@ final class Endpoints {
   static Target target(Endpoint endpoint, Duration tokenTtl) {
     // one header cache per endpoint, so a JWT is minted once and reused until shortly before expiry
     AuthorizationHeaders headers = new AuthorizationHeaders(endpoint.auth(), tokenTtl, Clock.systemUTC());
-    return new Target(HttpUrl.get(endpoint.publishUri()), endpoint.publishUri().toString(), headers::value);
+    // results and messages name the endpoint by its publish URI, which keeps any extra query
+    // parameters: mask those named like credentials
+    return new Target(HttpUrl.get(endpoint.publishUri()), GripUrl.redact(endpoint.publishUri().toString()), headers::value);
   }
 }

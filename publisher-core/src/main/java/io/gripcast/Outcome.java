@@ -3,30 +3,42 @@ package io.gripcast;
 /** How a publish to one endpoint ended. */
 public enum Outcome {
   /** The proxy accepted every item (HTTP 2xx). Accepted is not delivered: see docs/reliability.md. */
-  PUBLISHED(false),
+  PUBLISHED(false, 0),
   /** The proxy rejected the request (a 4xx other than 401, 403 and 429, or a redirect); do not retry as is. */
-  REJECTED(false),
+  REJECTED(false, 4),
   /** The proxy refused the credentials (401 or 403); fix the key or token. */
-  AUTH_REFUSED(false),
+  AUTH_REFUSED(false, 5),
   /**
    * The proxy could not be reached or was overloaded after all retries: a connection failure, a
    * timeout before the request went out whole, 429, 502, 503 or 504, or another 5xx.
    */
-  UNAVAILABLE(true),
+  UNAVAILABLE(true, 2),
   /**
    * The request went out whole, but its answer could not be read after all retries: garbage, a cut
    * or oversized response head, a reset or silence where the answer should be. The proxy may have
    * accepted the items. Publishing the same items again with the same ids is safe: the proxy's id
    * cache drops the copy (see docs/reliability.md).
    */
-  UNKNOWN(true),
+  UNKNOWN(true, 3),
   /** The caller cancelled the publish, or the publisher was closed before it finished. */
-  CANCELLED(false);
+  CANCELLED(false, 1);
 
   private final boolean retryable;
+  private final int severity; // the most actionable failure wins: configuration problems before transient ones
 
-  Outcome(boolean retryable) {
+  Outcome(boolean retryable, int severity) {
     this.retryable = retryable;
+    this.severity = severity;
+  }
+
+  /**
+   * Whether this outcome is worse than {@code other} when several endpoints end differently, in
+   * the order PUBLISHED &lt; CANCELLED &lt; UNAVAILABLE &lt; UNKNOWN &lt; REJECTED &lt;
+   * AUTH_REFUSED: what retrying cannot fix outranks what it may, and UNKNOWN outranks UNAVAILABLE
+   * because the caller must decide whether to publish again.
+   */
+  public boolean isWorseThan(Outcome other) {
+    return severity > other.severity;
   }
 
   /** Whether publishing the same items again later may succeed. */

@@ -1,21 +1,54 @@
 package io.gripcast;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * The result of one publish call: one {@link EndpointResult} per endpoint, and whether that counts
- * as success under the publisher's {@link SuccessPolicy}.
- *
- * @param success whether the policy is met
- * @param policy the policy that decided {@code success}
- * @param items how many items (item-channel pairs) the call published
- * @param endpoints per-endpoint results, in the publisher's endpoint order
+ * as success under the publisher's {@link SuccessPolicy}. Immutable.
  */
-public record PublishResult(boolean success, SuccessPolicy policy, int items, List<EndpointResult> endpoints) {
+public final class PublishResult {
+  private final boolean success;
+  private final SuccessPolicy policy;
+  private final int items;
+  private final List<EndpointResult> endpoints;
 
-  public PublishResult {
-    endpoints = List.copyOf(endpoints);
+  private PublishResult(SuccessPolicy policy, int items, List<EndpointResult> endpoints) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.items = items;
+    this.endpoints = List.copyOf(endpoints);
+    this.success = policy == SuccessPolicy.ALL
+        ? this.endpoints.stream().allMatch(EndpointResult::success)
+        : this.endpoints.stream().anyMatch(EndpointResult::success);
+  }
+
+  /**
+   * The result of publishing {@code items} items to {@code endpoints}, a success when
+   * {@code policy} says so. The publisher makes these; this is for tests of code that reads them.
+   */
+  public static PublishResult of(SuccessPolicy policy, int items, List<EndpointResult> endpoints) {
+    return new PublishResult(policy, items, endpoints);
+  }
+
+  /** Whether the policy is met. */
+  public boolean success() {
+    return success;
+  }
+
+  /** The policy that decided {@link #success()}. */
+  public SuccessPolicy policy() {
+    return policy;
+  }
+
+  /** How many items (item-channel pairs) the call published. */
+  public int items() {
+    return items;
+  }
+
+  /** Per-endpoint results, in the publisher's endpoint order. */
+  public List<EndpointResult> endpoints() {
+    return endpoints;
   }
 
   /** The endpoints that did not accept every item. */
@@ -24,37 +57,17 @@ public record PublishResult(boolean success, SuccessPolicy policy, int items, Li
   }
 
   /**
-   * The worst outcome over all endpoints, in the order PUBLISHED &lt; CANCELLED &lt; UNAVAILABLE
-   * &lt; UNKNOWN &lt; REJECTED &lt; AUTH_REFUSED: see {@link #severity(Outcome)}.
+   * The worst outcome over all endpoints, ranked by {@link Outcome#isWorseThan(Outcome)}
+   * (PUBLISHED &lt; CANCELLED &lt; UNAVAILABLE &lt; UNKNOWN &lt; REJECTED &lt; AUTH_REFUSED).
    */
   public Outcome worstOutcome() {
     Outcome worst = Outcome.PUBLISHED;
     for (EndpointResult e : endpoints) {
-      if (severity(e.outcome()) > severity(worst)) {
+      if (e.outcome().isWorseThan(worst)) {
         worst = e.outcome();
       }
     }
     return worst;
-  }
-
-  /** Ranks outcomes so the most actionable failure wins: configuration problems before transient ones. */
-  static int severity(Outcome o) {
-    switch (o) {
-      case PUBLISHED:
-        return 0;
-      case CANCELLED:
-        return 1;
-      case UNAVAILABLE:
-        return 2;
-      case UNKNOWN:
-        return 3; // worse than unavailable: the caller must decide whether to publish again
-      case REJECTED:
-        return 4;
-      case AUTH_REFUSED:
-        return 5;
-      default:
-        throw new AssertionError(o);
-    }
   }
 
   /** One line per endpoint, for messages. */
@@ -65,5 +78,21 @@ public record PublishResult(boolean success, SuccessPolicy policy, int items, Li
         : "publish of " + items + (items == 1 ? " item" : " items") + " failed at " + failed + " of "
             + endpoints.size() + " endpoint(s) (policy " + policy + ")";
     return head + endpoints.stream().map(e -> "\n  " + e).collect(Collectors.joining());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PublishResult r && success == r.success && policy == r.policy && items == r.items
+        && endpoints.equals(r.endpoints);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(success, policy, items, endpoints);
+  }
+
+  @Override
+  public String toString() {
+    return summary();
   }
 }

@@ -70,9 +70,10 @@ import okhttp3.OkHttpClient;
  * </ul>
  * When you pass your own {@link OkHttpClient}, its dispatcher and connection pool stay yours.
  *
- * <p>No hang: every attempt ends within its call timeout (plus a 200 ms grace), a publish within
- * its retry budget plus one call timeout per request, and a synchronous publish never waits
- * longer than that bound (see {@link #publishAll(List)} and docs/reliability.md).
+ * <p>No hang: every attempt ends within its call timeout (plus a 200 ms grace and one 50 ms
+ * watchdog tick), a request within the larger of the call timeout and the retry budget (a retry
+ * gets only what is left of the budget), and a synchronous publish never waits longer than the
+ * bound of {@link #publishAll(List)} (see docs/reliability.md).
  */
 public final class Publisher implements AutoCloseable {
 
@@ -241,7 +242,8 @@ public final class Publisher implements AutoCloseable {
    * endpoint ({@link EndpointResult#itemsPublished()} says how far it got).
    *
    * <p>This and the other synchronous methods wait at most the publish's bound: per request, the
-   * retry policy's total budget plus one call timeout and a second's grace. The transports' own
+   * retry policy's total budget plus one call timeout and the watchdog's 200 ms grace, plus one
+   * second in all. The transports' own
    * deadlines end a publish long before that; should they not (a callback pool whose every thread
    * is blocked by the caller's own stages, say), the publish is cancelled when the bound passes and
    * reported as {@link Outcome#UNKNOWN}.
@@ -252,14 +254,22 @@ public final class Publisher implements AutoCloseable {
 
   // ------------------------------------------------------------------ asynchronous
 
-  /** Like {@link #publish(String, Item)}, without blocking. */
+  /** Like {@link #publish(String, Item)}, without blocking; never throws (see {@link #publishAllAsync}). */
   public CompletableFuture<PublishResult> publishAsync(String channel, Item item) {
-    return publishAllAsync(List.of(new Publication(channel, item)));
+    try {
+      return start(List.of(new Publication(channel, item))).result();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
-  /** Like {@link #publish(Collection, Item)}, without blocking. */
+  /** Like {@link #publish(Collection, Item)}, without blocking; never throws (see {@link #publishAllAsync}). */
   public CompletableFuture<PublishResult> publishAsync(Collection<String> channels, Item item) {
-    return publishAllAsync(publications(channels, item));
+    try {
+      return start(publications(channels, item)).result();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static List<Publication> publications(Collection<String> channels, Item item) {
@@ -279,12 +289,18 @@ public final class Publisher implements AutoCloseable {
    * the policy is met, and exceptionally with a {@link PublishException} otherwise. Cancelling it
    * cancels the HTTP calls in flight and any pending retry.
    *
-   * @throws IllegalArgumentException when an item cannot be serialized (nothing is sent)
-   * @throws PayloadTooLargeException when one item exceeds the body limit (nothing is sent)
-   * @throws IllegalStateException when the publisher is closed
+   * <p>Never throws: input that cannot be sent fails the returned future instead, before anything
+   * is sent, with {@link IllegalArgumentException} (an item that cannot be serialized),
+   * {@link PayloadTooLargeException} (one item over the body limit), {@link NullPointerException}
+   * (a null list) or {@link IllegalStateException} (the publisher is closed). The synchronous
+   * methods throw those same exceptions.
    */
   public CompletableFuture<PublishResult> publishAllAsync(List<Publication> publications) {
-    return start(publications).result();
+    try {
+      return start(publications).result();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private InFlight start(List<Publication> publications) {
@@ -316,10 +332,8 @@ public final class Publisher implements AutoCloseable {
       for (CompletableFuture<EndpointResult> f : perEndpoint) {
         results.add(f.join()); // endpoint futures never complete exceptionally
       }
-      boolean ok = successPolicy == SuccessPolicy.ALL
-          ? results.stream().allMatch(EndpointResult::success)
-          : results.stream().anyMatch(EndpointResult::success);
-      PublishResult pr = new PublishResult(ok, successPolicy, publications.size(), results);
+      PublishResult pr = PublishResult.of(successPolicy, publications.size(), results);
+      boolean ok = pr.success();
       try {
         listener.onResult(pr);
       } catch (RuntimeException ignored) {

@@ -22,6 +22,10 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The buffer over a publisher. The cases whose outcome passes through the HTTP calls (order,
+ * failures, draining on close) run over both transports; those about the queue alone run once.
+ */
 class BufferedPublisherTest {
   private static final ObjectMapper M = new ObjectMapper();
 
@@ -29,15 +33,15 @@ class BufferedPublisherTest {
     return new MockResponse.Builder().body("Published\n").build();
   }
 
-  @Test
-  void batchesKeepSubmissionOrderAndEveryFutureCompletes() throws Exception {
+  @OverBothTransports
+  void batchesKeepSubmissionOrderAndEveryFutureCompletes(HttpTransport transport) throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.start();
       for (int i = 0; i < 50; i++) {
         server.enqueue(ok());
       }
       List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
-      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).transport(transport).build();
           BufferedPublisher b = BufferedPublisher.builder(p).maxBatchItems(10).linger(Duration.ofMillis(20)).build()) {
         for (int i = 0; i < 95; i++) {
           futures.add(b.submit("c", Item.of(WsMessage.text("m" + i))));
@@ -84,13 +88,13 @@ class BufferedPublisherTest {
     }
   }
 
-  @Test
-  void failuresReachEveryItemsFutureAndTheListener() throws Exception {
+  @OverBothTransports
+  void failuresReachEveryItemsFutureAndTheListener(HttpTransport transport) throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.start();
       server.enqueue(new MockResponse.Builder().code(400).body("Invalid format.\n").build());
       AtomicInteger failed = new AtomicInteger();
-      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).transport(transport).build();
           BufferedPublisher b = BufferedPublisher.builder(p).linger(Duration.ofMillis(100))
               .failureListener((pub, why) -> failed.incrementAndGet()).build()) {
         CompletableFuture<PublishResult> f1 = b.submit("c", Item.of(WsMessage.text("1")));
@@ -105,15 +109,15 @@ class BufferedPublisherTest {
     }
   }
 
-  @Test
-  void closeDrainsWhatIsQueued() throws Exception {
+  @OverBothTransports
+  void closeDrainsWhatIsQueued(HttpTransport transport) throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.start();
       for (int i = 0; i < 10; i++) {
         server.enqueue(new MockResponse.Builder().body("Published\n").headersDelay(50, TimeUnit.MILLISECONDS).build());
       }
       List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
-      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build()) {
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).transport(transport).build()) {
         BufferedPublisher b = BufferedPublisher.builder(p).maxBatchItems(2).build();
         for (int i = 0; i < 8; i++) {
           futures.add(b.submit("c", Item.of(WsMessage.text("m" + i))));
@@ -134,7 +138,7 @@ class BufferedPublisherTest {
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort();
     }
-    RetryPolicy slowDeath = new RetryPolicy(3, Duration.ofMillis(200), 1.0, Duration.ofMillis(200), 0.0, Duration.ofSeconds(5));
+    RetryPolicy slowDeath = RetryPolicy.builder().maxAttempts(3).backoff(Duration.ofMillis(200), 1.0, Duration.ofMillis(200)).jitter(0.0).totalBudget(Duration.ofSeconds(5)).build();
     int rejected = 0;
     int accepted = 0;
     int maxSeen = 0;

@@ -15,12 +15,13 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Callers' stages run on the thread that completes the publish, and may block. Completions are
  * handed off a select round at a time, so these tests make several answers arrive together and
- * check that a stage blocking on another publish never stalls it.
+ * check that a stage blocking on another publish never stalls it. Over both transports: OkHttp's
+ * callbacks are handed to the same callback pool, and a stage that blocked one of OkHttp's
+ * dispatcher threads instead would count against its request limit.
  */
 class PublisherCompletionTest {
   private MockWebServer server;
@@ -48,13 +49,13 @@ class PublisherCompletionTest {
     server.close();
   }
 
-  private Publisher publisher() {
-    return Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+  private Publisher publisher(HttpTransport transport) {
+    return Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).transport(transport).build();
   }
 
-  @Test
-  void aStageThatWaitsForAPublishCompletingInTheSameRoundFinishes() throws Exception {
-    try (Publisher p = publisher()) {
+  @OverBothTransports
+  void aStageThatWaitsForAPublishCompletingInTheSameRoundFinishes(HttpTransport transport) throws Exception {
+    try (Publisher p = publisher(transport)) {
       CompletableFuture<PublishResult> second = new CompletableFuture<>();
       CompletableFuture<Boolean> first = p.publishAsync("a", Item.of(WsMessage.text("1")))
           .thenApply(r -> second.join().success()); // blocks the completing thread until the other one completes
@@ -70,9 +71,9 @@ class PublisherCompletionTest {
     }
   }
 
-  @Test
-  void aSynchronousPublishInsideAStageFinishes() throws Exception {
-    try (Publisher p = publisher()) {
+  @OverBothTransports
+  void aSynchronousPublishInsideAStageFinishes(HttpTransport transport) throws Exception {
+    try (Publisher p = publisher(transport)) {
       release = new CountDownLatch(1); // answer each request at once
       CompletableFuture<PublishResult> outer = p.publishAsync("a", Item.of(WsMessage.text("1")))
           .thenApply(r -> p.publish("b", Item.of(WsMessage.text("2")))); // the inner one completes while this stage blocks

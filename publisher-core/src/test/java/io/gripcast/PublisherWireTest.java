@@ -20,7 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Exact wire assertions against MockWebServer: what a publish puts on the wire. */
+/**
+ * Exact wire assertions against MockWebServer: what a publish puts on the wire. The cases about
+ * the request itself run over both transports ({@link OverBothTransports}); those about choosing
+ * the transport, or that fail before anything is sent, run once.
+ */
 class PublisherWireTest {
   private static final ObjectMapper M = new ObjectMapper();
   private MockWebServer server;
@@ -46,10 +50,10 @@ class PublisherWireTest {
     return r;
   }
 
-  @Test
-  void postsFixedLengthJsonToPublishPath() throws Exception {
+  @OverBothTransports
+  void postsFixedLengthJsonToPublishPath(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    try (Publisher p = Publisher.builder().endpoint(base()).build()) {
+    try (Publisher p = Publisher.builder().endpoint(base()).transport(transport).build()) {
       PublishResult r = p.publish("news", Item.of(WsMessage.text("hi"), HttpStream.text("hi\n")));
       assertTrue(r.success());
       assertEquals(200, r.endpoints().get(0).status());
@@ -62,15 +66,12 @@ class PublisherWireTest {
     assertNull(req.getUrl().query());
     assertEquals("application/json", req.getHeaders().get("Content-Type"));
     assertEquals(String.valueOf(req.getBodySize()), req.getHeaders().get("Content-Length"));
-    assertNull(req.getHeaders().get("Transfer-Encoding"));
+    assertNull(req.getHeaders().get("Transfer-Encoding"), "Pushpin answers 411 to a chunked body");
     assertNull(req.getHeaders().get("Authorization"));
-    JsonNode body = M.readTree(req.getBody().utf8());
-    assertEquals(1, body.size(), "only the items envelope");
-    JsonNode item = body.get("items").get(0);
-    assertEquals("news", item.get("channel").asText());
-    assertEquals("hi", item.at("/formats/ws-message/content").asText());
-    assertEquals("hi\n", item.at("/formats/http-stream/content").asText());
-    assertTrue(item.get("id").asText().length() >= 20, "a generated id makes retries idempotent");
+    // the headers both send alike (Connection and Accept-Encoding are each client's own: see below)
+    assertEquals("127.0.0.1:" + server.getPort(), req.getHeaders().get("Host"));
+    assertEquals("text/plain", req.getHeaders().get("Accept"));
+    TestPublishing.assertNewsBody(req);
   }
 
   @Test
@@ -115,19 +116,19 @@ class PublisherWireTest {
     assertFalse(e.getMessage().contains("c2VjcmV0"), "no secret in the message");
   }
 
-  @Test
-  void basePathKeepsOneSlashBeforePublish() throws Exception {
+  @OverBothTransports
+  void basePathKeepsOneSlashBeforePublish(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    try (Publisher p = Publisher.builder().endpoint(base() + "/realm/x/").build()) {
+    try (Publisher p = Publisher.builder().endpoint(base() + "/realm/x/").transport(transport).build()) {
       p.publish("c", Item.of(WsMessage.text("x")));
     }
     assertEquals("/realm/x/publish/", take().getUrl().encodedPath());
   }
 
-  @Test
-  void oneItemOnSeveralChannelsIsOneRequestWithOneIdPerItem() throws Exception {
+  @OverBothTransports
+  void oneItemOnSeveralChannelsIsOneRequestWithOneIdPerItem(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    try (Publisher p = Publisher.builder().endpoint(base()).build()) {
+    try (Publisher p = Publisher.builder().endpoint(base()).transport(transport).build()) {
       PublishResult r = p.publish(List.of("a", "b", "c"), Item.of(WsMessage.text("x")));
       assertEquals(3, r.items());
     }
@@ -139,10 +140,10 @@ class PublisherWireTest {
     assertEquals(1, server.getRequestCount());
   }
 
-  @Test
-  void userIdsAreKeptAndGenerationCanBeTurnedOff() throws Exception {
+  @OverBothTransports
+  void userIdsAreKeptAndGenerationCanBeTurnedOff(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    try (Publisher p = Publisher.builder().endpoint(base()).idempotentIds(false).build()) {
+    try (Publisher p = Publisher.builder().endpoint(base()).transport(transport).idempotentIds(false).build()) {
       p.publishAll(List.of(
           Item.builder().id("mine").format(WsMessage.text("1")).build().on("c"),
           Item.of(WsMessage.text("2")).on("c")));
@@ -152,8 +153,8 @@ class PublisherWireTest {
     assertTrue(items.get(1).get("id") == null);
   }
 
-  @Test
-  void longListsAreSplitUnderTheBodyLimitInOrder() throws Exception {
+  @OverBothTransports
+  void longListsAreSplitUnderTheBodyLimitInOrder(HttpTransport transport) throws Exception {
     for (int i = 0; i < 20; i++) {
       server.enqueue(new MockResponse.Builder().body("Published\n").build());
     }
@@ -162,7 +163,7 @@ class PublisherWireTest {
       ps.add(Item.of(WsMessage.text("m" + i)).on("c"));
     }
     PublishResult r;
-    try (Publisher p = Publisher.builder().endpoint(base()).maxBodyBytes(1_000).build()) {
+    try (Publisher p = Publisher.builder().endpoint(base()).transport(transport).maxBodyBytes(1_000).build()) {
       r = p.publishAll(ps);
     }
     int requests = server.getRequestCount();
@@ -178,6 +179,28 @@ class PublisherWireTest {
       }
     }
     assertEquals(100, next);
+  }
+
+  @OverBothTransports
+  void aRejectedRequestStopsTheRestOfALongListAndSaysHowFarItGot(HttpTransport transport) throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(new MockResponse.Builder().code(400).body("Invalid format.\n").build());
+    List<io.gripcast.item.Publication> ps = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ps.add(Item.of(WsMessage.text("m" + i)).on("c"));
+    }
+    try (Publisher p = Publisher.builder().endpoint(base()).transport(transport).maxBodyBytes(1_000).build()) {
+      PublishException e = assertThrows(PublishException.class, () -> p.publishAll(ps));
+      EndpointResult r = e.result().endpoints().get(0);
+      assertEquals(Outcome.REJECTED, r.outcome());
+      assertEquals(1, r.requests(), "the first request went through");
+      int firstBatch = M.readTree(take().getBody().utf8()).get("items").size();
+      assertTrue(firstBatch > 0 && firstBatch < 100, firstBatch + " items in the first request");
+      assertEquals(firstBatch, r.itemsPublished());
+      assertEquals(2, r.attempts());
+      assertEquals("Invalid format.", r.message());
+    }
+    assertEquals(2, server.getRequestCount(), "nothing is sent after the rejected request");
   }
 
   @Test
@@ -200,12 +223,12 @@ class PublisherWireTest {
     assertEquals(0, server.getRequestCount());
   }
 
-  @Test
-  void jwtEndpointSendsAFreshHs256TokenWithIssAndExpAndReusesIt() throws Exception {
+  @OverBothTransports
+  void jwtEndpointSendsAFreshHs256TokenWithIssAndExpAndReusesIt(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
     long before = System.currentTimeMillis() / 1000;
-    try (Publisher p = Publisher.builder().endpoint(base() + "?iss=realm&key=changeme")
+    try (Publisher p = Publisher.builder().endpoint(base() + "?iss=realm&key=changeme").transport(transport)
         .tokenTtl(java.time.Duration.ofMinutes(5)).build()) {
       p.publish("c", Item.of(WsMessage.text("x")));
       p.publish("c", Item.of(WsMessage.text("y")));
@@ -232,10 +255,10 @@ class PublisherWireTest {
     assertEquals(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig), parts[2]);
   }
 
-  @Test
-  void keyWithoutIssIsABearerToken() throws Exception {
+  @OverBothTransports
+  void keyWithoutIssIsABearerToken(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    try (Publisher p = Publisher.builder().endpoint(base() + "/service/SID?key=tok%2Ben+plus").build()) {
+    try (Publisher p = Publisher.builder().endpoint(base() + "/service/SID?key=tok%2Ben+plus").transport(transport).build()) {
       p.publish("c", Item.of(WsMessage.text("x")));
     }
     RecordedRequest r = take();
@@ -243,10 +266,10 @@ class PublisherWireTest {
     assertEquals("Bearer tok+en+plus", r.getHeaders().get("Authorization"));
   }
 
-  @Test
-  void userinfoIsBasicAuth() throws Exception {
+  @OverBothTransports
+  void userinfoIsBasicAuth(HttpTransport transport) throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
-    try (Publisher p = Publisher.builder().endpoint("http://us%C3%A9r:p%40ss@127.0.0.1:" + server.getPort()).build()) {
+    try (Publisher p = Publisher.builder().endpoint("http://us%C3%A9r:p%40ss@127.0.0.1:" + server.getPort()).transport(transport).build()) {
       assertEquals(List.of("http://127.0.0.1:" + server.getPort() + "/publish/"), p.endpoints());
       p.publish("c", Item.of(WsMessage.text("x")));
     }
@@ -255,10 +278,10 @@ class PublisherWireTest {
     assertEquals(expected, take().getHeaders().get("Authorization"));
   }
 
-  @Test
-  void secretsNeverAppearInResultsOrExceptions() {
+  @OverBothTransports
+  void secretsNeverAppearInResultsOrExceptions(HttpTransport transport) {
     server.enqueue(new MockResponse.Builder().code(500).body("boom\n").build());
-    try (Publisher p = Publisher.builder().endpoint("http://bob:hunter2@127.0.0.1:" + server.getPort() + "?iss=r&key=s3cr3t-key")
+    try (Publisher p = Publisher.builder().endpoint("http://bob:hunter2@127.0.0.1:" + server.getPort() + "?iss=r&key=s3cr3t-key").transport(transport)
         .retryPolicy(RetryPolicy.none()).build()) {
       PublishException e = org.junit.jupiter.api.Assertions.assertThrows(PublishException.class,
           () -> p.publish("c", Item.of(WsMessage.text("x"))));

@@ -1,6 +1,7 @@
 package io.gripcast.cli;
 
 import java.io.InputStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -43,9 +44,24 @@ final class CliContext {
     return stdin;
   }
 
-  /** Resolves a path given on the command line against the working directory. */
+  /**
+   * Resolves a path given on the command line against the working directory.
+   *
+   * @throws CliException (65) when the JVM cannot encode the name: file names go to the OS in the
+   *     locale's charset, which is ASCII when the JVM runs in the C locale
+   */
   Path resolve(String path) {
-    return workDir.resolve(path);
+    try {
+      return workDir.resolve(path);
+    } catch (InvalidPathException e) {
+      String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
+      if (charset.equalsIgnoreCase("UTF-8")) {
+        throw CliException.data("cannot use the file name " + path + ": " + e.getReason(), e);
+      }
+      throw CliException.data("cannot use the file name " + path + ": the JVM encodes file names in " + charset
+          + " (the locale's charset), which cannot hold it; run gripcast through its launcher, which runs"
+          + " Java in a UTF-8 locale, or set LC_ALL=C.UTF-8", e);
+    }
   }
 
   boolean verbose() {

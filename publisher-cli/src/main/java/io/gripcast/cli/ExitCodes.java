@@ -43,7 +43,7 @@ public final class ExitCodes {
   static final String[] HELP = {
     " 0:success",
     "64:usage error (unknown flag, missing or conflicting arguments)",
-    "65:bad input data (unreadable file, bad NDJSON line, content over the body limit)",
+    "65:bad input data (unreadable file, bad NDJSON line, content over the body limit, an argument that is not UTF-8)",
     "69:proxy unavailable after retries (connection failure, timeout, 5xx, 429)",
     "70:internal error in gripcast (please report it, with --verbose output)",
     "75:publish: no readable answer, the proxy may have accepted the items (same ids: safe to retry); listen: --timeout reached before --count messages",

@@ -70,8 +70,10 @@ final class Failures {
       case CANCELLED:
         return "publish to " + e.endpoint() + " was cancelled: " + answer;
       case UNKNOWN:
+        // the publisher's message usually says it already: say it once
         return "no readable answer from " + e.endpoint() + " (" + tries + "): " + answer
-            + "; the proxy may have accepted the items. Publishing them again with the same ids (--id) is safe";
+            + (answer.contains("may have accepted the items") ? "" : "; the proxy may have accepted the items")
+            + ". Publishing them again with the same ids (--id) is safe";
       case UNAVAILABLE:
       default:
         if (e.status() > 0) {

@@ -12,7 +12,23 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, CliContext.system()));
+    String[] utf8;
+    try {
+      utf8 = Argv.utf8(args);
+    } catch (CliException e) {
+      // before picocli, which would otherwise print the message: same one-line form as Errors
+      PrintWriter err = utf8(FileDescriptor.err);
+      err.println(prefix(args) + ": " + Errors.oneLine(e.getMessage()));
+      err.flush();
+      System.exit(e.exitCode());
+      return;
+    }
+    System.exit(run(utf8, CliContext.system()));
+  }
+
+  /** "gripcast publish" when the first argument names a command, else "gripcast". */
+  static String prefix(String[] args) {
+    return args.length > 0 && args[0].matches("[a-z][a-z-]*") ? "gripcast " + args[0] : "gripcast";
   }
 
   /** Runs {@code args} with the real stdout and stderr, always as UTF-8 whatever the locale says. */

@@ -87,7 +87,8 @@ final class PublishCommand implements Callable<Integer> {
         "Limit on each attempt and on the retrying as a whole (default: ${DEFAULT-VALUE}).", "--timeout")
         .converters(new Durations()).defaultValue("10s").build());
     spec.addOption(Opts.value(51, int.class, "N",
-        "Retries after a connection failure, timeout, 5xx or 429 (default: ${DEFAULT-VALUE}).", "--retries")
+        "Retries after a connection failure, a timeout, a lost answer, or HTTP " + RetryPolicy.RETRIED_STATUSES
+            + " (default: ${DEFAULT-VALUE}).", "--retries")
         .defaultValue("3").build());
     spec.addOption(Opts.flag(52, "With several endpoints, succeed when one accepts (default: all must).", "--any"));
     spec.addOption(Opts.flag(53,
@@ -172,7 +173,7 @@ final class PublishCommand implements Callable<Integer> {
         return dryRun(publisher, publications);
       }
       PublishResult result = send(publisher, publications);
-      out().println(json ? Json.result(result, ExitCodes.OK) : "Published");
+      out().println(json ? CliJson.result(result, ExitCodes.OK) : "Published");
       return ExitCodes.OK;
     }
   }
@@ -227,7 +228,7 @@ final class PublishCommand implements Callable<Integer> {
             + " are valid; nothing was sent");
         err().flush();
       } else if (json) {
-        out().println(Json.batch(stats.items, stats.lastResult, stats.requests, ExitCodes.OK));
+        out().println(CliJson.batch(stats.items, stats.lastResult, stats.requests, ExitCodes.OK));
       } else {
         out().println("Published " + stats.items + (stats.items == 1 ? " item" : " items") + " from " + source
             + " in " + stats.requests + (stats.requests == 1 ? " request" : " requests")
@@ -357,7 +358,7 @@ final class PublishCommand implements Callable<Integer> {
       PublishResult r = e.result();
       int code = Failures.exitCode(r);
       if (json) {
-        out().println(Json.result(r, code));
+        out().println(CliJson.result(r, code));
         out().flush();
       }
       throw new CliException(code, Failures.describe(r), e);

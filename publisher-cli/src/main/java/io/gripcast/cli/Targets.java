@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where a command publishes: the {@code --spec}/{@code --grip-url} values, else {@code GRIP_URL}
@@ -114,8 +112,7 @@ final class Targets {
     } catch (IllegalArgumentException ex) {
       throw CliException.usage("-u is not usable: " + ex.getMessage());
     }
-    return new Endpoint(e.controlUri(), e.publishUri(), basic, e.verifyIssuer(), e.verifyKey(), e.params(),
-        e.warnings());
+    return e.withAuth(basic);
   }
 
   static boolean loopback(String host) {
@@ -159,17 +156,11 @@ final class Targets {
     return null;
   }
 
-  private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
-  private static final Pattern SECRET_PARAM =
-      Pattern.compile("([?&](?:key|verify-key|token|pass|password|secret)=)[^&#]*", Pattern.CASE_INSENSITIVE);
-
   /**
    * A URL as typed, with its password and keys replaced by {@code ***}: for naming a URL that did
-   * not parse (a parsed one has {@link Endpoint#redacted()}).
+   * not parse (a parsed one has {@link Endpoint#redacted()}). Core decides what is secret.
    */
   static String redact(String url) {
-    String s = USERINFO.matcher(url).replaceFirst("$1***@");
-    Matcher m = SECRET_PARAM.matcher(s);
-    return m.replaceAll("$1***");
+    return GripUrl.redact(url);
   }
 }

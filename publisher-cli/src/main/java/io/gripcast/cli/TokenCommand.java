@@ -68,7 +68,7 @@ final class TokenCommand implements Callable<Integer> {
     for (String w : warnings) {
       Errors.print(spec.commandLine(), "warning: " + w);
     }
-    String token = ((Auth.Jwt) e.auth()).mint(Instant.now(), ttl);
+    String token = ((Auth.Jwt) e.auth()).token(ttl);
     spec.commandLine().getOut().println(token);
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;

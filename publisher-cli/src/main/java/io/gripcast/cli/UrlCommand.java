@@ -42,30 +42,7 @@ final class UrlCommand implements Callable<Integer> {
     Targets.Prepared prepared = Targets.prepare(specs, null, ctx, warnings::add);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      StringBuilder sb = new StringBuilder("[");
-      for (int i = 0; i < prepared.endpoints().size(); i++) {
-        Endpoint e = prepared.endpoints().get(i);
-        sb.append(i == 0 ? "" : ",").append("{\"grip_url\":");
-        Json.string(sb, e.redacted());
-        sb.append(",\"publish_url\":");
-        Json.string(sb, e.publishUri().toString());
-        sb.append(",\"auth\":");
-        Json.string(sb, Targets.describeAuth(e.auth()));
-        sb.append(",\"verify_iss\":");
-        if (e.verifyIssuer().isPresent()) {
-          Json.string(sb, e.verifyIssuer().get());
-        } else {
-          sb.append("null");
-        }
-        sb.append(",\"verify_key\":").append(e.verifyKey().isPresent() ? "\"***\"" : "null");
-        sb.append(",\"warnings\":[");
-        for (int w = 0; w < e.warnings().size(); w++) {
-          sb.append(w == 0 ? "" : ",");
-          Json.string(sb, e.warnings().get(w));
-        }
-        sb.append("]}");
-      }
-      out.println(sb.append(']'));
+      out.println(CliJson.urls(prepared.endpoints()));
     } else {
       for (int i = 0; i < prepared.endpoints().size(); i++) {
         Endpoint e = prepared.endpoints().get(i);

@@ -103,6 +103,24 @@ class BatchTest extends MockServerTest {
     assertEquals(0, server.getRequestCount());
   }
 
+  /**
+   * JSON lets a line spell a lone surrogate as an escape; it has no UTF-8 form, so the line is bad
+   * data (65, named), not an item that would reach subscribers as U+FFFD.
+   */
+  @Test
+  void loneSurrogateEscapeExits65NamingTheLine() {
+    String emoji = line("a", "hi \\ud83c\\udf0d");
+    String cut = line("a", "hi \\ud83c");
+    Cli.Result r = cli().stdin(emoji + "\n" + cut + "\n").run("publish", "--spec", spec, "--ndjson", "-");
+    assertEquals(65, r.code(), r.toString());
+    assertEquals(1, r.errLines().length, r.toString());
+    assertTrue(r.err().startsWith(
+        "gripcast publish: stdin line 2: ws-message content has a lone UTF-16 surrogate U+D83C at index 3"), r.err());
+    assertTrue(r.err().contains("binary content"), "says what to do instead: " + r.err());
+    assertTrue(r.err().contains("nothing was published"), r.err());
+    assertEquals(0, server.getRequestCount());
+  }
+
   @Test
   void notJsonLineExits65() {
     Cli.Result r = cli().stdin(line("a", "1") + "\nnot json\n").run("publish", "--spec", spec, "--ndjson", "-");

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,11 +44,45 @@ final class Launcher {
     return run(env, workDir, command, null);
   }
 
+  /**
+   * The environment of cron, systemd units and many CI shells: {@code LC_ALL=C} and no other locale
+   * variable, so the C library's charset is ASCII. Give it to {@link #run}: a null value unsets.
+   */
+  static Map<String, String> cLocale() {
+    Map<String, String> env = new HashMap<>();
+    for (String name : System.getenv().keySet()) {
+      if (name.startsWith("LC_") || name.equals("LANG") || name.equals("LANGUAGE")) {
+        env.put(name, null);
+      }
+    }
+    env.put("LC_ALL", "C");
+    return env;
+  }
+
+  /** {@link #cLocale()} plus {@code more}. */
+  static Map<String, String> cLocale(Map<String, String> more) {
+    Map<String, String> env = cLocale();
+    env.putAll(more);
+    return env;
+  }
+
+  /** Applies {@code env} to a process's environment: a null value unsets the variable. */
+  static void apply(Map<String, String> env, ProcessBuilder pb) {
+    env.forEach((k, v) -> {
+      if (v == null) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
+  }
+
+  /** Runs {@code command} with {@code env} on top of this JVM's environment (a null value unsets). */
   static Run run(Map<String, String> env, Path workDir, List<String> command, byte[] stdin) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().remove("GRIP_URL");
     pb.environment().remove("GRIP_VERIFY_KEY");
-    pb.environment().putAll(env);
+    apply(env, pb);
     try {
       Process p = pb.start();
       CompletableFuture<byte[]> out = drain(p.getInputStream());

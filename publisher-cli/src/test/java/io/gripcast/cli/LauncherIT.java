@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,6 +123,105 @@ class LauncherIT extends MockServerTest {
     assertTrue(mainLine.contains("shared objects file"), "Main from the CDS archive: " + mainLine);
     String picocli = r.out().lines().filter(l -> l.contains(" picocli.CommandLine ")).findFirst().orElse("");
     assertTrue(picocli.contains("shared objects file"), "picocli (Java 5 classes) archived too: " + picocli);
+  }
+
+  // ------------------------------------------------------------------------ locales and bytes
+
+  /** What a request body must contain, byte for byte: the UTF-8 of {@code text}. */
+  static void assertUtf8In(byte[] body, String text) {
+    String asBytes = new String(body, StandardCharsets.ISO_8859_1);
+    String wanted = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    assertTrue(asBytes.contains(wanted), "the UTF-8 bytes of " + text + " in: " + new String(body, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Under LC_ALL=C (cron, systemd, CI) the JVM would decode argv as ASCII and send U+FFFD; every
+   * argument keeps its UTF-8 bytes instead: content, header value, meta, channel, and --spec (the
+   * JWT's iss).
+   */
+  @Test
+  void inTheCLocaleEveryArgumentKeepsItsUtf8Bytes() throws Exception {
+    server.enqueue(published());
+    String key = "a-key-of-at-least-thirty-two-bytes-0123";
+    Launcher.Run r = Launcher.gripcast(Launcher.cLocale(), dir, "publish", "--spec", spec + "?iss=ñ-iss&key=" + key,
+        "-H", "X-Note: café ✓", "-M", "who=ünï", "news-ñ", "héllo ✓ 🌍");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("Published\n", r.out());
+    var request = server.takeRequest(5, TimeUnit.SECONDS);
+    byte[] body = request.getBody().toByteArray();
+    assertUtf8In(body, "\"channel\":\"news-ñ\"");
+    assertUtf8In(body, "\"X-Note\":\"café ✓\"");
+    assertUtf8In(body, "\"who\":\"ünï\"");
+    assertUtf8In(body, "\"content\":\"héllo ✓ 🌍\"");
+    assertFalse(new String(body, StandardCharsets.UTF_8).contains("\uFFFD"), "no replacement characters");
+    Jwts.assertHs256(request.getHeaders().get("Authorization").substring("Bearer ".length()),
+        key.getBytes(StandardCharsets.UTF_8), "ñ-iss");
+  }
+
+  @Test
+  void inTheCLocaleAnAtFileWithANonAsciiNameIsRead() throws Exception {
+    Files.writeString(dir.resolve("fé ✓.txt"), "from a file named fé ✓\n");
+    server.enqueue(published());
+    Launcher.Run r = Launcher.gripcast(Launcher.cLocale(), dir, "publish", "--spec", spec, "news", "@fé ✓.txt");
+    assertEquals(0, r.code(), r.toString());
+    assertUtf8In(server.takeRequest(5, TimeUnit.SECONDS).getBody().toByteArray(), "\"content\":\"from a file named fé ✓\\n\"");
+  }
+
+  /**
+   * Output is UTF-8 too, not '?' for every non-ASCII char: --dry-run's body (content from stdin, so
+   * only the output is under test) and error messages.
+   */
+  @Test
+  void inTheCLocaleOutputIsUtf8() {
+    Launcher.Run r = Launcher.run(Launcher.cLocale(), dir,
+        List.of(Launcher.gripcast().toString(), "publish", "--dry-run", "--spec", spec, "news", "-"),
+        "héllo ✓".getBytes(StandardCharsets.UTF_8));
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("\"ws-message\":{\"content\":\"héllo ✓\"}"), r.out());
+    Launcher.Run missing = Launcher.gripcast(Launcher.cLocale(), dir, "publish", "--spec", spec, "news", "@nöpe ✓.txt");
+    assertEquals(65, missing.code(), missing.toString());
+    assertOneLine(missing, "cannot read file nöpe ✓.txt: no such file");
+    assertEquals(0, server.getRequestCount());
+  }
+
+  /**
+   * Without the launcher the JVM stays in the C locale: Main reads the arguments' bytes back from
+   * /proc/self/cmdline. File names cannot be fixed that way (the JVM encodes them in ASCII), so a
+   * non-ASCII @file name is a clear error that says what to do.
+   */
+  @Test
+  void javaWithoutTheLauncherInTheCLocale() throws Exception {
+    Path jar = Launcher.gripcast().resolveSibling("gripcast.jar");
+    server.enqueue(published());
+    Launcher.Run r = Launcher.run(Launcher.cLocale(), dir, List.of(javaBin(), "-cp", jar.toString(), "io.gripcast.cli.Main",
+        "publish", "--spec", spec, "-H", "X-Note: café ✓", "news-ñ", "héllo ✓"));
+    assertEquals(0, r.code(), r.toString());
+    byte[] body = server.takeRequest(5, TimeUnit.SECONDS).getBody().toByteArray();
+    assertUtf8In(body, "\"channel\":\"news-ñ\"");
+    assertUtf8In(body, "\"X-Note\":\"café ✓\"");
+    assertUtf8In(body, "\"content\":\"héllo ✓\"");
+
+    Files.writeString(dir.resolve("fé.txt"), "x");
+    Launcher.Run file = Launcher.run(Launcher.cLocale(), dir, List.of(javaBin(), "-cp", jar.toString(), "io.gripcast.cli.Main",
+        "publish", "--spec", spec, "news", "@fé.txt"));
+    assertEquals(65, file.code(), file.toString());
+    assertOneLine(file, "cannot use the file name fé.txt: the JVM encodes file names in ANSI_X3.4-1968");
+    assertTrue(file.err().contains("LC_ALL=C.UTF-8"), file.err());
+  }
+
+  /**
+   * Bytes that are not UTF-8 cannot go out as JSON text; pushpin-publish 1.36 aborts on them (a
+   * panic, exit 134). gripcast names the argument and exits 65, in any locale, sending nothing.
+   */
+  @Test
+  void anArgumentThatIsNotUtf8Exits65() {
+    for (Map<String, String> env : List.of(Map.<String, String>of(), Launcher.cLocale())) {
+      Launcher.Run r = Launcher.run(env, dir, List.of("sh", "-c",
+          "exec \"$0\" publish --spec \"$1\" -H \"$(printf 'X-Note: caf\\351')\" news hi", Launcher.gripcast().toString(), spec));
+      assertEquals(65, r.code(), env + ": " + r);
+      assertOneLine(r, "argument 5 (after -H) is not UTF-8: byte 0xE9 at byte offset 11");
+    }
+    assertEquals(0, server.getRequestCount());
   }
 
   static String javaBin() {

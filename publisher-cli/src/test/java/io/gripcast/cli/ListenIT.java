@@ -1,5 +1,6 @@
 package io.gripcast.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,9 +32,15 @@ class ListenIT {
   }
 
   Process listen(String... args) throws IOException {
+    return listen(Map.of(), args);
+  }
+
+  Process listen(Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(Launcher.gripcast().toString(), "listen"));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(dir.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    Launcher.apply(env, pb);
+    return pb.start();
   }
 
   static String finish(Process p) throws Exception {
@@ -79,6 +86,35 @@ class ListenIT {
     } finally {
       p.destroy();
     }
+  }
+
+  /**
+   * In the C locale (cron, CI logs) what arrives is printed as the UTF-8 it is, not with '?' for
+   * each non-ASCII char. The publish runs in this JVM's locale, so only the listeners' output is
+   * under test.
+   */
+  @Test
+  void inTheCLocaleReceivedTextIsPrintedAsUtf8(PushpinInstance pushpin) throws Exception {
+    String ch = channel();
+    Process ws = listen(Launcher.cLocale(), "-n", "1", pushpin.webSocketUri("/ws?channel=" + ch).toString());
+    Process stream = listen(Launcher.cLocale(), "-n", "2", pushpin.clientUri("/stream?channel=" + ch).toString());
+    try {
+      PushpinPublishParityIT.awaitSubscriptions(pushpin, ch, 2);
+      publish(pushpin, ch, "héllo ✓ 🌍");
+      assertArrayEquals("héllo ✓ 🌍\n".getBytes(StandardCharsets.UTF_8), finishBytes(ws));
+      assertArrayEquals("stream open\nhéllo ✓ 🌍\n".getBytes(StandardCharsets.UTF_8), finishBytes(stream));
+    } finally {
+      ws.destroy();
+      stream.destroy();
+    }
+  }
+
+  static byte[] finishBytes(Process p) throws Exception {
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "listen did not end");
+    byte[] out = p.getInputStream().readAllBytes();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), new String(out, StandardCharsets.UTF_8) + err);
+    return out;
   }
 
   @Test

@@ -73,6 +73,7 @@ class PushpinPublishParityIT {
   static void files() throws IOException {
     Files.writeString(dir.resolve("text.txt"), "héllo from a file\n");
     Files.write(dir.resolve("bin.dat"), new byte[] {'a', 0, (byte) 0xff, (byte) 0xfe, 'b', '\n'});
+    Files.writeString(dir.resolve(NON_ASCII_FILE), NON_ASCII_FILE_CONTENT);
     Optional<Path> pp = Stream.of("/usr/bin/pushpin-publish", "/usr/local/bin/pushpin-publish")
         .map(Path::of).filter(Files::isExecutable).findFirst();
     if (pp.isEmpty()) {
@@ -138,6 +139,69 @@ class PushpinPublishParityIT {
     Observed actual = observe(pushpin, origin, c, expected,
         ch -> run(Launcher.gripcast().toString(), prepend("publish", base), c.args(), ch), "gripcast publish");
     assertEquals(expected, actual, c.name());
+  }
+
+  static final String NON_ASCII_FILE = "fé ✓.txt";
+  static final String NON_ASCII_FILE_CONTENT = "from a file named fé ✓ 🌍\n";
+  static final String NON_ASCII = "héllo ✓ 🌍";
+
+  /** A string whose chars are the UTF-8 bytes of {@code text}, as {@link Streamed#data()} shows bytes. */
+  static String utf8Bytes(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
+  static Stream<Arguments> cLocaleCases() {
+    return Stream.of(
+        new Case("LC_ALL=C content and -H", List.of("{ch}", NON_ASCII, "-H", "X-Note: café ✓"), "", Expect.CONTENT),
+        new Case("LC_ALL=C @file with a non-ASCII name", List.of("{ch}", "@" + NON_ASCII_FILE), "", Expect.CONTENT))
+        .map(Arguments::of);
+  }
+
+  /**
+   * cron, systemd units and many CI shells run with LC_ALL=C and no LANG. pushpin-publish takes its
+   * arguments as UTF-8 bytes whatever the locale; gripcast, whose JVM would decode them as ASCII
+   * (U+FFFD for every other byte), must deliver the same bytes to real subscribers.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cLocaleCases")
+  void inTheCLocaleSubscribersReceiveTheUtf8Bytes(Case c, PushpinInstance pushpin, GripTestOrigin origin) throws Exception {
+    Map<String, String> env = Launcher.cLocale();
+    List<String> base = List.of("--spec", pushpin.gripUrl());
+    Observed expected = observe(pushpin, origin, c, null,
+        ch -> Launcher.run(env, dir, command(pushpinPublish, base, c.args(), ch)), "pushpin-publish");
+    Observed actual = observe(pushpin, origin, c, expected,
+        ch -> Launcher.run(env, dir, command(Launcher.gripcast().toString(), prepend("publish", base), c.args(), ch)),
+        "gripcast publish");
+    assertEquals(expected, actual, c.name());
+    // and what both delivered is the text given, not replacement characters
+    String text = c.args().get(1).startsWith("@") ? NON_ASCII_FILE_CONTENT : NON_ASCII;
+    String http = c.args().get(1).startsWith("@") ? text : text + "\n";
+    assertEquals(List.of("T:" + text), actual.ws());
+    assertEquals(utf8Bytes(http), actual.stream());
+    assertTrue(actual.response().endsWith("\n" + utf8Bytes(http)), actual.response());
+    if (c.args().contains("-H")) {
+      assertTrue(actual.response().contains("x-note=[café ✓]"), actual.response());
+    }
+  }
+
+  /** A channel name is an argument too: published in the C locale, it reaches its WebSocket subscriber. */
+  @Test
+  void inTheCLocaleANonAsciiChannelIsTheSameChannel(PushpinInstance pushpin) throws Exception {
+    for (String exe : List.of(pushpinPublish, Launcher.gripcast().toString())) {
+      String ch = channel() + "-ñ✓";
+      try (Ws ws = new Ws(pushpin.webSocketUri("/ws?channel=" + URLEncoder.encode(ch, StandardCharsets.UTF_8)).toString())) {
+        assertTrue(pushpin.awaitSubscribed(ch, Duration.ofSeconds(10)), pushpin::logTails);
+        List<String> base = exe.equals(pushpinPublish) ? List.of("--spec", pushpin.gripUrl())
+            : List.of("publish", "--spec", pushpin.gripUrl());
+        Launcher.Run r = Launcher.run(Launcher.cLocale(), dir, command(exe, base, List.of("{ch}", "to ñ✓"), ch));
+        assertEquals(0, r.code(), exe + ": " + r);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ws.messages.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(List.of("T:to ñ✓"), ws.messages, exe);
+      }
+    }
   }
 
   /** GRIP_URL instead of --spec: both read it (gripcast parses it; for a plain URL that is the same). */

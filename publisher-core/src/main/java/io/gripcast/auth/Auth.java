@@ -50,7 +50,11 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
     return new Jwt(issuer, Secret.ofUtf8(key));
   }
 
-  /** No authentication. */
+  /**
+   * No authentication.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record None() implements Auth {
     static final None INSTANCE = new None();
 
@@ -63,6 +67,8 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
   /**
    * A bearer token, sent as is. It must be visible ASCII (no spaces or control characters), since it
    * goes into a header verbatim.
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Bearer(Secret token) implements Auth {
     public Bearer {
@@ -84,6 +90,8 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
   /**
    * HTTP Basic credentials. Per RFC 7617 the user may not contain {@code ':'}, and neither part may
    * contain control characters; both are encoded as UTF-8.
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Basic(String user, Secret password) implements Auth {
     public Basic {
@@ -120,6 +128,8 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
    * GRIP deployments use whatever key the proxy has. RFC 7518 asks for at least 256 bits for HS256,
    * and a shorter secret can be brute-forced offline from a single token; {@link #isWeakKey()} tells
    * callers so they can warn.
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Jwt(String issuer, Secret key) implements Auth {
     /** RFC 7518 §3.2: an HS256 key should have at least 256 bits. */
@@ -145,10 +155,22 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
     }
 
     /**
+     * A new token, signed now and valid for {@code ttl}, for tools that call the proxy themselves
+     * ({@code curl -H "Authorization: Bearer ..."}). A {@link io.gripcast.Publisher} mints and reuses
+     * its own; it does not need this.
+     *
+     * @param ttl how long the token is valid; at least one second
+     * @throws IllegalArgumentException when {@code ttl} is under one second
+     */
+    public String token(Duration ttl) {
+      return mint(Instant.now(), ttl);
+    }
+
+    /**
      * The {@code exp} a token minted at {@code now} with {@code ttl} carries: {@code now + ttl},
      * truncated to whole seconds (JWT NumericDate).
      */
-    public static Instant expiresAt(Instant now, Duration ttl) {
+    static Instant expiresAt(Instant now, Duration ttl) {
       Objects.requireNonNull(now, "now is required but was null");
       checkTtl(ttl);
       return Instant.ofEpochSecond(now.plus(ttl).getEpochSecond());
@@ -160,7 +182,7 @@ public sealed interface Auth permits Auth.None, Auth.Bearer, Auth.Basic, Auth.Jw
      * @param now the issue time (from the caller's clock, so tests can fix it)
      * @param ttl how long the token is valid; at least one second
      */
-    public String mint(Instant now, Duration ttl) {
+    String mint(Instant now, Duration ttl) {
       Instant exp = expiresAt(now, ttl);
       SecretKeySpec signingKey = new SecretKeySpec(key.bytes(), Hs256.JCA_NAME);
       // Hs256 instead of Jwts.SIG.HS256: jjwt's own HS256 refuses keys under 256 bits (WeakKeyException),

@@ -7,12 +7,14 @@ import java.util.Optional;
 /**
  * The outcome of checking one {@code Grip-Sig} token with {@link GripSigVerifier#verify(String)}.
  *
- * @param status {@link Status#VALID} or why the token was refused
- * @param detail a short human explanation; never contains the token or a key
- * @param issuer the token's {@code iss}, only when valid
- * @param expiresAt the token's {@code exp}, only when valid
+ * <p>Immutable; two results are equal when all their values are. Only the verifier makes them.
  */
-public record GripSigResult(Status status, String detail, Optional<String> issuer, Optional<Instant> expiresAt) {
+public final class GripSigResult {
+
+  private final Status status;
+  private final String detail;
+  private final Optional<String> issuer;
+  private final Optional<Instant> expiresAt;
 
   /** Why a token is valid or not. */
   public enum Status {
@@ -37,11 +39,31 @@ public record GripSigResult(Status status, String detail, Optional<String> issue
     ALGORITHM_NOT_ALLOWED
   }
 
-  public GripSigResult {
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(detail, "detail");
-    Objects.requireNonNull(issuer, "issuer");
-    Objects.requireNonNull(expiresAt, "expiresAt");
+  private GripSigResult(Status status, String detail, Optional<String> issuer, Optional<Instant> expiresAt) {
+    this.status = Objects.requireNonNull(status, "status");
+    this.detail = Objects.requireNonNull(detail, "detail");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+  }
+
+  /** {@link Status#VALID} or why the token was refused. */
+  public Status status() {
+    return status;
+  }
+
+  /** A short human explanation; never contains the token or a key. */
+  public String detail() {
+    return detail;
+  }
+
+  /** The token's {@code iss}, only when valid. */
+  public Optional<String> issuer() {
+    return issuer;
+  }
+
+  /** The token's {@code exp}, only when valid. */
+  public Optional<Instant> expiresAt() {
+    return expiresAt;
   }
 
   /** True only for {@link Status#VALID}. */
@@ -55,5 +77,25 @@ public record GripSigResult(Status status, String detail, Optional<String> issue
 
   static GripSigResult invalid(Status status, String detail) {
     return new GripSigResult(status, detail, Optional.empty(), Optional.empty());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || o instanceof GripSigResult r
+            && status == r.status
+            && detail.equals(r.detail)
+            && issuer.equals(r.issuer)
+            && expiresAt.equals(r.expiresAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(status, detail, issuer, expiresAt);
+  }
+
+  @Override
+  public String toString() {
+    return "GripSigResult[status=" + status + ", detail=" + detail + ", issuer=" + issuer + ", expiresAt=" + expiresAt + "]";
   }
 }

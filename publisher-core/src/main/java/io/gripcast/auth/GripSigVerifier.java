@@ -119,7 +119,7 @@ public final class GripSigVerifier {
     } catch (IllegalArgumentException e) {
       return GripSigResult.invalid(Status.MALFORMED, "the token header is not base64url");
     }
-    String alg = Json.alg(header);
+    String alg = JoseJson.alg(header);
     if (alg == null) {
       return GripSigResult.invalid(Status.MALFORMED, "the token header is not a JSON object with a string 'alg'");
     }

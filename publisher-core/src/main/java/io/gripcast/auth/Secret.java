@@ -17,6 +17,11 @@ import java.util.Objects;
 public final class Secret {
   private static final String REDACTED = "***";
 
+  static {
+    // gripcast's own code reads secrets through this bridge; the methods stay out of the public API
+    io.gripcast.internal.auth.AuthAccess.install(new AuthHooks());
+  }
+
   /** Prefix marking a key written as base64 (GRIP URLs, Pushpin's {@code sig_key}). */
   public static final String BASE64_PREFIX = "base64:";
 
@@ -81,16 +86,16 @@ public final class Secret {
     return new Secret(bytes);
   }
 
-  /** A copy of the secret bytes. */
-  public byte[] bytes() {
+  /** A copy of the secret bytes: for gripcast's own use (signing, headers), never printed. */
+  byte[] bytes() {
     return bytes.clone();
   }
 
   /**
    * The bytes decoded as UTF-8, for secrets that are text by nature (a bearer token, a password).
-   * Do not call this on binary keys: invalid sequences become U+FFFD.
+   * Not for binary keys: invalid sequences become U+FFFD.
    */
-  public String revealUtf8() {
+  String revealUtf8() {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 

@@ -136,7 +136,7 @@ final class VerificationKey {
       if (asText != null && asText.strip().startsWith("-----BEGIN ")) {
         return pem(asText.strip());
       }
-      if (asText != null && asText.strip().startsWith("{") && Json.isObjectWithKty(asText)) {
+      if (asText != null && asText.strip().startsWith("{") && JoseJson.isObjectWithKty(asText)) {
         return jwk(asText.strip());
       }
       return hmac(bytes); // binary secret, even one that happens to start with '{'
@@ -207,7 +207,7 @@ final class VerificationKey {
   private static VerificationKey jwk(String json) {
     Key key;
     try {
-      byte[] oct = Json.octKey(json);
+      byte[] oct = JoseJson.octKey(json);
       if (oct != null) {
         return hmac(oct);
       }

@@ -12,34 +12,25 @@ import java.util.Optional;
 
 /**
  * One GRIP service to publish to, as parsed from a GRIP URL by {@link GripUrl#parse(String)}.
- *
- * @param controlUri the control URI: scheme, host, port and base path (one trailing {@code /}
- *     stripped), without userinfo, without {@code iss}/{@code key}/{@code verify-iss}/{@code
- *     verify-key}, with every other query parameter kept as written
- * @param publishUri where items are POSTed: the control path plus {@code /publish/}, followed by
- *     the leftover query string if there is one (see {@link #hasExtraQuery()})
- * @param auth how to authenticate publishes ({@link Auth.None} for a plain Pushpin)
- * @param verifyIssuer expected {@code iss} of {@code Grip-Sig} tokens from the proxy
- *     ({@code verify-iss}); not used for publishing
- * @param verifyKey the key that checks {@code Grip-Sig} ({@code verify-key} or {@code
- *     GRIP_VERIFY_KEY}), exactly as given: a secret, {@code base64:...}, a PEM public key or a JWK;
- *     not used for publishing
- * @param params the query parameters other than the four above, decoded, in URL order; they are
- *     part of {@code controlUri} and {@code publishUri}
- * @param warnings things that parse but are probably not what was meant (credentials ignored
- *     because of precedence, a query string on the publish URL, a weak JWT key, ...); never
- *     contain secrets. The library logs nothing, so callers (the CLI) decide whether to print them
+ * Immutable; {@link #withAuth(Auth)} gives a copy with other credentials.
  */
-public record Endpoint(
-    URI controlUri,
-    URI publishUri,
-    Auth auth,
-    Optional<String> verifyIssuer,
-    Optional<Secret> verifyKey,
-    Map<String, String> params,
-    List<String> warnings) {
+public final class Endpoint {
+  private final URI controlUri;
+  private final URI publishUri;
+  private final Auth auth;
+  private final Optional<String> verifyIssuer;
+  private final Optional<Secret> verifyKey;
+  private final Map<String, String> params;
+  private final List<String> warnings;
 
-  public Endpoint {
+  Endpoint(
+      URI controlUri,
+      URI publishUri,
+      Auth auth,
+      Optional<String> verifyIssuer,
+      Optional<Secret> verifyKey,
+      Map<String, String> params,
+      List<String> warnings) {
     Objects.requireNonNull(controlUri, "controlUri is required but was null");
     Objects.requireNonNull(publishUri, "publishUri is required but was null");
     Objects.requireNonNull(auth, "auth is required but was null (use Auth.none())");
@@ -53,9 +44,84 @@ public record Endpoint(
       throw new IllegalArgumentException(
           "controlUri and publishUri must not carry userinfo: put credentials in auth (Auth.basic)");
     }
+    this.controlUri = controlUri;
+    this.publishUri = publishUri;
+    this.auth = auth;
+    this.verifyIssuer = verifyIssuer;
+    this.verifyKey = verifyKey;
     // Map.copyOf would lose the URL order, which the redacted display keeps
-    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-    warnings = List.copyOf(warnings);
+    this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * This endpoint with other credentials, e.g. the CLI's {@code -u user:password}. The warnings
+   * stay as they were.
+   */
+  public Endpoint withAuth(Auth newAuth) {
+    return new Endpoint(controlUri, publishUri, newAuth, verifyIssuer, verifyKey, params, warnings);
+  }
+
+  /**
+   * The control URI: scheme, host, port and base path (one trailing {@code /} stripped), without
+   * userinfo, without {@code iss}/{@code key}/{@code verify-iss}/{@code verify-key}, with every
+   * other query parameter kept as written.
+   */
+  public URI controlUri() {
+    return controlUri;
+  }
+
+  /**
+   * Where items are POSTed: the control path plus {@code /publish/}, followed by the leftover query
+   * string if there is one (see {@link #hasExtraQuery()}). May hold credential-like extra
+   * parameters: print {@link GripUrl#redact(String)} of it, never the URI itself.
+   */
+  public URI publishUri() {
+    return publishUri;
+  }
+
+  /** How to authenticate publishes ({@link Auth.None} for a plain Pushpin). */
+  public Auth auth() {
+    return auth;
+  }
+
+  /** Expected {@code iss} of {@code Grip-Sig} tokens from the proxy ({@code verify-iss}); not used for publishing. */
+  public Optional<String> verifyIssuer() {
+    return verifyIssuer;
+  }
+
+  /**
+   * The key that checks {@code Grip-Sig} ({@code verify-key} or {@code GRIP_VERIFY_KEY}), exactly
+   * as given: a secret, {@code base64:...}, a PEM public key or a JWK; not used for publishing.
+   */
+  public Optional<Secret> verifyKey() {
+    return verifyKey;
+  }
+
+  /** The query parameters other than the four GRIP ones, decoded, in URL order; part of both URIs. */
+  public Map<String, String> params() {
+    return params;
+  }
+
+  /**
+   * Things that parse but are probably not what was meant (credentials ignored because of
+   * precedence, a query string on the publish URL, a weak JWT key, ...); never contain secrets. The
+   * library logs nothing, so callers (the CLI) decide whether to print them.
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Endpoint e && controlUri.equals(e.controlUri) && publishUri.equals(e.publishUri)
+        && auth.equals(e.auth) && verifyIssuer.equals(e.verifyIssuer) && verifyKey.equals(e.verifyKey)
+        && params.equals(e.params) && warnings.equals(e.warnings);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(controlUri, publishUri, auth, verifyIssuer, verifyKey, params, warnings);
   }
 
   private static void requireHttp(URI uri, String field) {
@@ -76,8 +142,8 @@ public record Endpoint(
   }
 
   /**
-   * The endpoint as a URL with every secret replaced by {@code ***}: the password, {@code key} and
-   * {@code verify-key}. Safe to print (e.g. by {@code gripcast url}). It shows the configuration in
+   * The endpoint as a URL with every secret replaced by {@code ***}: the password, {@code key},
+   * {@code verify-key} and other parameters named like credentials. Safe to print (e.g. by {@code gripcast url}). It shows the configuration in
    * effect: GRIP parameters come first, in a fixed order, then the other parameters as written.
    */
   public String redacted() {
@@ -98,7 +164,7 @@ public record Endpoint(
     verifyKey.ifPresent(v -> appendParam(query, GripUrl.VERIFY_KEY, "***"));
     String rest = controlUri.getRawQuery();
     if (rest != null) {
-      appendParam(query, rest, null);
+      appendParam(query, Redaction.query(rest), null);
     }
     if (query.length() > 0) {
       sb.append('?').append(query);
@@ -120,7 +186,7 @@ public record Endpoint(
   @Override
   public String toString() {
     return "Endpoint[" + redacted()
-        + ", publishUri=" + publishUri
+        + ", publishUri=" + Redaction.urlText(publishUri.toString())
         + ", auth=" + auth
         + ", verifyIssuer=" + verifyIssuer.orElse("(none)")
         + ", verifyKey=" + (verifyKey.isPresent() ? "***" : "(none)")

@@ -1,5 +1,6 @@
 package io.gripcast.config;
 
+import io.gripcast.GripException;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  * exception never carries the JDK exception that found the problem as its cause
  * ({@code URISyntaxException} and friends quote their input).
  */
-public final class GripConfigException extends IllegalArgumentException {
+public final class GripConfigException extends GripException {
   private static final long serialVersionUID = 1L;
 
   private final String part;

@@ -64,6 +64,16 @@ public final class GripUrl {
 
   private GripUrl() {}
 
+  /**
+   * URL text as typed, safe to print even when it does not parse: the userinfo, {@code key},
+   * {@code verify-key} and parameters named like credentials ({@code token}, {@code password},
+   * {@code secret}, ...) are replaced by {@code ***}. A parsed endpoint has
+   * {@link Endpoint#redacted()}, which masks the same things.
+   */
+  public static String redact(String url) {
+    return url == null ? null : Redaction.urlText(url);
+  }
+
   /** Parses a GRIP URL. */
   public static Endpoint parse(String url) {
     return parse(url, Map.of(), "the extra parameters");
@@ -333,12 +343,12 @@ public final class GripUrl {
       return new Auth.Jwt(iss, key);
     }
     if (key != null) {
-      for (byte b : key.bytes()) {
-        if (b < 0x21 || b > 0x7e) {
-          throw new GripConfigException(paramPart(KEY), "without iss, key is sent as a bearer token, which"
-              + " must be visible ASCII (no spaces, control or non-ASCII bytes); add iss=... if key is a"
-              + " JWT signing key");
-        }
+      try {
+        new Auth.Bearer(key); // the one place that knows what a bearer token may hold
+      } catch (IllegalArgumentException e) {
+        throw new GripConfigException(paramPart(KEY), "without iss, key is sent as a bearer token, which"
+            + " must be visible ASCII (no spaces, control or non-ASCII bytes); add iss=... if key is a"
+            + " JWT signing key");
       }
       if (basic != null) {
         warnings.add("userinfo (Basic auth) is ignored: key without iss selects Bearer auth, which takes"

@@ -11,6 +11,8 @@ import java.util.Objects;
  * body; the {@code Grip-Channel} header is stricter (printable ASCII without {@code , ; "} or
  * spaces), which {@link GripInstruct#headers()} checks.
  *
+ * <p>A record: its shape is fixed by the protocol.
+ *
  * @param name the channel name
  * @param prevId the id of the last item the client has seen on this channel, or null; Pushpin
  *     uses it to detect missed items

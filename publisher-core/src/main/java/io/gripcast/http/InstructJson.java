@@ -14,6 +14,10 @@ import java.util.Set;
 /**
  * Writes the {@code application/grip-instruct} JSON body with Jackson's streaming generator. The
  * only class that knows its field names. Jackson stays inside: nothing of it is in a signature.
+ *
+ * <p>The other JSON roles have their own classes: the publish wire format is
+ * {@code internal.WireJson}'s (with {@code GripJson} its public face), the WebSocket control
+ * messages are {@code ws.ControlMessages}', JWS headers and JWKs are {@code auth.JoseJson}'s.
  */
 final class InstructJson {
   private InstructJson() {}

@@ -126,11 +126,12 @@ public final class NioTransport implements Transport {
   }
 
   @Override
-  public Transport.Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
+  public Transport.Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
     if (url.isHttps()) {
       throw new IllegalArgumentException("NioTransport is for http:// endpoints only");
     }
-    return new Exchange(url, head(url, authorization, batch.bodyBytes()), batch);
+    return new Exchange(url, head(url, authorization, batch.bodyBytes()), batch,
+        callTimeoutNanos > 0 ? callTimeoutNanos : this.callTimeoutNanos);
   }
 
   byte[] head(HttpUrl url, String authorization, int contentLength) {
@@ -491,6 +492,7 @@ public final class NioTransport implements Transport {
   private final class Exchange implements Transport.Exchange {
     private final HttpUrl url;
     private final ByteBuffer[] out;
+    private final long callTimeoutNanos;
     private final CompletableFuture<Response> future = new CompletableFuture<>();
     private final ResponseParser parser = new ResponseParser();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -508,9 +510,10 @@ public final class NioTransport implements Transport {
     private SelectionKey key;
     private boolean finished;
 
-    Exchange(HttpUrl url, byte[] head, Batches.Batch batch) {
+    Exchange(HttpUrl url, byte[] head, Batches.Batch batch, long callTimeoutNanos) {
       this.url = url;
       this.out = batch.requestParts(head);
+      this.callTimeoutNanos = callTimeoutNanos;
     }
 
     @Override
@@ -642,9 +645,7 @@ public final class NioTransport implements Transport {
         channel = sockets.open(address);
       } catch (UnsupportedOperationException e) {
         // an IPv6 address in a JVM started with -Djava.net.preferIPv4Stack=true
-        throw (ConnectException) new ConnectException("this JVM cannot open IPv6 sockets"
-            + (Boolean.getBoolean("java.net.preferIPv4Stack") ? " (it runs with -Djava.net.preferIPv4Stack=true)" : "")
-            + "; use an IPv4 address or a host name with one").initCause(e);
+        throw new Ipv6UnavailableException(e);
       }
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -738,7 +739,7 @@ public final class NioTransport implements Transport {
       }
       if (phase == Phase.CONNECT) {
         // the same wording as OkHttp's, so messages read alike whichever transport sent the request
-        IOException ce = e instanceof ConnectException && e.getCause() instanceof UnsupportedOperationException
+        IOException ce = e instanceof Ipv6UnavailableException
             ? e // already says what is wrong
             : (ConnectException) new ConnectException("Failed to connect to " + address + ":" + url.port() + ": " + e.getMessage()).initCause(e);
         if (nextAddress < addresses.length && System.nanoTime() - callDeadline < 0) {

@@ -23,7 +23,16 @@ public interface Transport {
    *
    * @param authorization the Authorization header value, or null for none
    */
-  Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch);
+  default Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
+    return newExchange(url, authorization, batch, 0);
+  }
+
+  /**
+   * Prepares an attempt whose call timeout is {@code callTimeoutNanos} (0 or less: the transport's
+   * own). Why per attempt: a retry gets only what is left of the retry budget, so that the budget
+   * bounds the attempts too, not just the waits between them.
+   */
+  Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos);
 
   /** Ends the attempts in flight (they fail with an IOException) and stops the transport's threads. */
   void shutdown();

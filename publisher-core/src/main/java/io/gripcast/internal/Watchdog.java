@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * OkHttp's dispatcher) would leave its calls waiting forever. This one thread ({@code
  * gripcast-watchdog}, daemon) looks at the attempts in flight every {@link #TICK_MILLIS} ms and
  * expires those past their deadline, so an attempt ends at most its call timeout plus
- * {@link #GRACE_MILLIS} after it started.
+ * {@link #GRACE_MILLIS} (and up to one tick) after it started.
  *
  * <p>Cost: an attempt is added to and removed from a concurrent set; no timer task, no wake-up
  * per attempt. The thread starts with the first attempt and ends after a second with none.

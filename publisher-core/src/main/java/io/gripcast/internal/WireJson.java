@@ -34,6 +34,10 @@ import java.util.Set;
  *
  * <p>Writing streams straight into the caller's buffer through Jackson's generator: no tree, no
  * intermediate strings. Bytes go out base64-encoded in the {@code *-bin} fields.
+ *
+ * <p>The other JSON roles have their own classes: {@code GripJson} is this format's public face
+ * for tools, the grip-instruct body is {@code http.InstructJson}'s, the WebSocket control
+ * messages are {@code ws.ControlMessages}', JWS headers and JWKs are {@code auth.JoseJson}'s.
  */
 public final class WireJson {
 
@@ -318,7 +322,54 @@ public final class WireJson {
             "http-response body-patch operation " + op + " needs string fields \"op\" and \"path\" (RFC 6902)");
       }
     }
+    String bad = loneSurrogate(node, "");
+    if (bad != null) {
+      // the item model refused raw lone surrogates in the patch text; a "\\ud800" escape only
+      // becomes one here, and the generator would fail on it with an IOException, not a message
+      throw new IllegalArgumentException("http-response body-patch has a string with a lone UTF-16 surrogate at "
+          + (bad.isEmpty() ? "its top" : "JSON pointer " + bad) + ", which has no UTF-8 encoding; fix the patch");
+    }
     return node.toString();
+  }
+
+  /** The JSON pointer of the first string (value or field name) that holds a lone surrogate, or null. */
+  private static String loneSurrogate(JsonNode node, String pointer) {
+    if (node.isTextual()) {
+      return wellFormed(node.textValue()) ? null : pointer;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String bad = loneSurrogate(node.get(i), pointer + "/" + i);
+        if (bad != null) {
+          return bad;
+        }
+      }
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+        if (!wellFormed(e.getKey())) {
+          return child;
+        }
+        String bad = loneSurrogate(e.getValue(), child);
+        if (bad != null) {
+          return bad;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean wellFormed(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(++i))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- reading
@@ -494,15 +545,20 @@ public final class WireJson {
         throw new IllegalArgumentException(where + " \"type\" must be text, binary, ping or pong, but was \"" + type + "\"");
       }
     }
-    return new WsMessage(
-        action(o, where), content(o, where), wsType, integer(o, CODE, where), text(o, REASON, where, false),
-        filters(o, where));
+    return WsMessage.builder()
+        .action(action(o, where))
+        .content(content(o, where))
+        .type(wsType)
+        .closeCode(integer(o, CODE, where))
+        .closeReason(text(o, REASON, where, false))
+        .contentFilters(filters(o, where))
+        .build();
   }
 
   private static HttpStream readHttpStream(ObjectNode o) {
     String where = HTTP_STREAM;
     onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, CONTENT_FILTERS);
-    return new HttpStream(action(o, where), content(o, where), filters(o, where));
+    return HttpStream.builder().action(action(o, where)).content(content(o, where)).contentFilters(filters(o, where)).build();
   }
 
   private static HttpResponse readHttpResponse(ObjectNode o) {
@@ -553,7 +609,9 @@ public final class WireJson {
     if (bodies > 1) {
       throw new IllegalArgumentException(where + " has more than one of \"body\", \"body-bin\", \"body-patch\"; give one");
     }
-    return new HttpResponse(
-        action, code == null ? 200 : code, text(o, REASON, where, false), headers, body, filters(o, where));
+    HttpResponse.Builder b = HttpResponse.builder().action(action).code(code == null ? 200 : code)
+        .reason(text(o, REASON, where, false));
+    headers.forEach(b::header);
+    return b.body(body).contentFilters(filters(o, where)).build();
   }
 }

@@ -26,7 +26,12 @@ public sealed interface Content permits Content.Text, Content.Binary {
   /** Number of bytes the content has on the subscriber's side (UTF-8 for text). */
   int byteLength();
 
-  /** UTF-8 text. */
+  /**
+   * UTF-8 text. Text with no UTF-8 form (a lone UTF-16 surrogate) is refused by the format it is
+   * put in (WsMessage, HttpStream, HttpResponse), whose message names the field.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Text(String value) implements Content {
     public Text {
       Objects.requireNonNull(value, "text content must not be null (use \"\" for empty)");
@@ -43,7 +48,11 @@ public sealed interface Content permits Content.Text, Content.Binary {
     }
   }
 
-  /** Raw bytes, defensively copied in and out. */
+  /**
+   * Raw bytes, defensively copied in and out.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Binary(byte[] value) implements Content {
     public Binary {
       Objects.requireNonNull(value, "binary content must not be null (use new byte[0] for empty)");

@@ -3,6 +3,8 @@ package io.gripcast.item;
 /**
  * One HTTP header of a published http-response. Names may repeat in a list; order is kept.
  *
+ * <p>A record: its shape is fixed by the protocol.
+ *
  * @param name a header field name (an RFC 9110 token)
  * @param value the field value, without CR or LF
  */
@@ -28,6 +30,10 @@ public record Header(String name, String value) {
         throw new IllegalArgumentException(
             "http-response header " + name + " has a CR, LF or NUL in its value at index " + i);
       }
+    }
+    int bad = Validation.loneSurrogate(value);
+    if (bad >= 0) {
+      throw Validation.notUtf8(value, bad, "http-response header " + name + " value");
     }
   }
 

@@ -5,35 +5,35 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What one publish delivers, independent of the channel: up to one format of each kind, plus the
  * item id (dedupe and sequencing), the previous id on the channel, publish-side meta read by
  * subscription filters, and the no-seq flag.
  *
- * <p>Immutable. Build one with {@link #of(Format...)} or {@link #builder()}; bind it to a channel
- * with {@link #on(String)} or publish it to several channels at once.
- *
- * @param id the item id, or null; with Pushpin's id cache a second item with the same id on the
- *     same channel within the cache window is dropped
- * @param prevId the id of the previous item on the channel, or null; Pushpin holds back an item
- *     whose prev-id does not follow the last delivered id
- * @param meta publish-side meta (for example {@code sender} for the skip-self filter); order kept
- * @param noSeq true to skip Pushpin's reordering buffer
- * @param wsMessage the ws-message format, or null
- * @param httpStream the http-stream format, or null
- * @param httpResponse the http-response format, or null
+ * <p>Immutable; two items are equal when all their values are. Build one with
+ * {@link #of(Format...)} or {@link #builder()}; bind it to a channel with {@link #on(String)} or
+ * publish it to several channels at once.
  */
-public record Item(
-    String id,
-    String prevId,
-    Map<String, String> meta,
-    boolean noSeq,
-    WsMessage wsMessage,
-    HttpStream httpStream,
-    HttpResponse httpResponse) {
+public final class Item {
 
-  public Item {
+  private final String id;
+  private final String prevId;
+  private final Map<String, String> meta;
+  private final boolean noSeq;
+  private final WsMessage wsMessage;
+  private final HttpStream httpStream;
+  private final HttpResponse httpResponse;
+
+  private Item(
+      String id,
+      String prevId,
+      Map<String, String> meta,
+      boolean noSeq,
+      WsMessage wsMessage,
+      HttpStream httpStream,
+      HttpResponse httpResponse) {
     Validation.nonEmptyIfPresent(id, "item id");
     Validation.nonEmptyIfPresent(prevId, "item prev-id");
     if (meta == null || meta.isEmpty()) {
@@ -47,6 +47,11 @@ public record Item(
         if (v == null) {
           throw new IllegalArgumentException("item meta value for key \"" + k + "\" must be a string, but was null");
         }
+        Validation.utf8Text(k, "item meta key");
+        int bad = Validation.loneSurrogate(v);
+        if (bad >= 0) {
+          throw Validation.notUtf8(v, bad, "item meta value for key \"" + k + "\"");
+        }
         copy.put(k, v);
       });
       meta = Collections.unmodifiableMap(copy);
@@ -55,6 +60,13 @@ public record Item(
       throw new IllegalArgumentException(
           "item has no format: give at least one of WsMessage, HttpStream or HttpResponse");
     }
+    this.id = id;
+    this.prevId = prevId;
+    this.meta = meta;
+    this.noSeq = noSeq;
+    this.wsMessage = wsMessage;
+    this.httpStream = httpStream;
+    this.httpResponse = httpResponse;
   }
 
   /** An item with the given formats, at most one of each kind. */
@@ -94,6 +106,47 @@ public record Item(
     return new Publication(channel, this);
   }
 
+  /**
+   * The item id, or null; with Pushpin's id cache a second item with the same id on the same
+   * channel within the cache window is dropped.
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * The id of the previous item on the channel, or null; Pushpin holds back an item whose prev-id
+   * does not follow the last delivered id.
+   */
+  public String prevId() {
+    return prevId;
+  }
+
+  /** Publish-side meta (for example {@code sender} for the skip-self filter); order kept; unmodifiable. */
+  public Map<String, String> meta() {
+    return meta;
+  }
+
+  /** True to skip Pushpin's reordering buffer. */
+  public boolean noSeq() {
+    return noSeq;
+  }
+
+  /** The ws-message format, or null. */
+  public WsMessage wsMessage() {
+    return wsMessage;
+  }
+
+  /** The http-stream format, or null. */
+  public HttpStream httpStream() {
+    return httpStream;
+  }
+
+  /** The http-response format, or null. */
+  public HttpResponse httpResponse() {
+    return httpResponse;
+  }
+
   /** The formats present, in wire order: http-response, http-stream, ws-message. */
   public List<Format> formats() {
     List<Format> out = new ArrayList<>(3);
@@ -107,6 +160,30 @@ public record Item(
       out.add(wsMessage);
     }
     return List.copyOf(out);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || o instanceof Item i
+            && noSeq == i.noSeq
+            && Objects.equals(id, i.id)
+            && Objects.equals(prevId, i.prevId)
+            && meta.equals(i.meta)
+            && Objects.equals(wsMessage, i.wsMessage)
+            && Objects.equals(httpStream, i.httpStream)
+            && Objects.equals(httpResponse, i.httpResponse);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, prevId, meta, noSeq, wsMessage, httpStream, httpResponse);
+  }
+
+  @Override
+  public String toString() {
+    return "Item[id=" + id + ", prevId=" + prevId + ", meta=" + meta + ", noSeq=" + noSeq + ", wsMessage=" + wsMessage
+        + ", httpStream=" + httpStream + ", httpResponse=" + httpResponse + "]";
   }
 
   /** Builds an {@link Item}. Not thread-safe. */

@@ -3,6 +3,8 @@ package io.gripcast.item;
 /**
  * An item bound for one channel: one entry of a publish request's {@code items} array.
  *
+ * <p>A record: its shape is fixed by the protocol.
+ *
  * @param channel the channel name; must not be empty
  * @param item what to deliver
  */
@@ -14,5 +16,6 @@ public record Publication(String channel, Item item) {
     if (channel.isEmpty()) {
       throw new IllegalArgumentException("channel must not be empty: give the channel your subscribers hold");
     }
+    Validation.utf8Text(channel, "channel");
   }
 }

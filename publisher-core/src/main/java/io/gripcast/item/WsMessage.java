@@ -2,32 +2,35 @@ package io.gripcast.item;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The {@code ws-message} format: a frame for WebSocket subscribers (including WebSocket-over-HTTP
  * connections), or a close of the connection.
  *
- * @param action SEND (a frame), CLOSE (close the connection) or HINT (ignored by Pushpin for WebSockets)
- * @param content the frame's payload; required for text and binary frames, optional for ping and pong
- * @param type the frame type, or null for the default (TEXT for text content, BINARY for bytes)
- * @param closeCode close status for CLOSE (1000-4999, not the reserved 1004, 1005, 1006, 1015), or null
- * @param closeReason close reason for CLOSE (at most 123 UTF-8 bytes), or null
- * @param contentFilters content filters that must equal the subscription's (usually empty)
+ * <p>Immutable; two messages are equal when all their values are. Make one with the factories
+ * ({@link #text(String)}, {@link #close(int, String)}, ...) or with {@link #builder()}.
  */
-public record WsMessage(
-    Action action,
-    Content content,
-    WsType type,
-    Integer closeCode,
-    String closeReason,
-    List<String> contentFilters) implements Format {
+public final class WsMessage implements Format {
 
   /** The WebSocket protocol limit on a close reason (125-byte control frame less the 2-byte code). */
   public static final int MAX_CLOSE_REASON_BYTES = 123;
 
-  public WsMessage {
+  private final Action action;
+  private final Content content;
+  private final WsType type;
+  private final Integer closeCode;
+  private final String closeReason;
+  private final List<String> contentFilters;
+
+  private WsMessage(
+      Action action, Content content, WsType type, Integer closeCode, String closeReason, List<String> contentFilters) {
     Validation.required(action, "ws-message action");
     contentFilters = Validation.contentFilters(contentFilters, "ws-message");
+    if (content instanceof Content.Text t) {
+      Validation.utf8Text(t.value(), "ws-message content");
+    }
+    Validation.utf8Text(closeReason, "ws-message close reason");
     switch (action) {
       case SEND -> {
         if (closeCode != null || closeReason != null) {
@@ -70,6 +73,12 @@ public record WsMessage(
         }
       }
     }
+    this.action = action;
+    this.content = content;
+    this.type = type;
+    this.closeCode = closeCode;
+    this.closeReason = closeReason;
+    this.contentFilters = contentFilters;
   }
 
   /** A text frame. */
@@ -117,8 +126,134 @@ public record WsMessage(
     return new WsMessage(Action.HINT, null, null, null, null, List.of());
   }
 
+  /**
+   * A builder for any message, the factories' cases included: action SEND and nothing else until
+   * set. {@link Builder#build()} checks the combination as the factories do.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this message's values. */
+  public Builder toBuilder() {
+    return new Builder().action(action).content(content).type(type).closeCode(closeCode).closeReason(closeReason)
+        .contentFilters(contentFilters);
+  }
+
   /** This message with the given content filters. */
   public WsMessage withContentFilters(List<String> filters) {
     return new WsMessage(action, content, type, closeCode, closeReason, filters);
+  }
+
+  /** SEND (a frame), CLOSE (close the connection) or HINT (ignored by Pushpin for WebSockets). */
+  @Override
+  public Action action() {
+    return action;
+  }
+
+  /** The frame's payload, or null; required for text and binary frames, optional for ping and pong. */
+  public Content content() {
+    return content;
+  }
+
+  /** The frame type, or null for the default (TEXT for text content, BINARY for bytes). */
+  public WsType type() {
+    return type;
+  }
+
+  /** Close status for CLOSE (1000-4999, not the reserved 1004, 1005, 1006, 1015), or null. */
+  public Integer closeCode() {
+    return closeCode;
+  }
+
+  /** Close reason for CLOSE (at most 123 UTF-8 bytes), or null. */
+  public String closeReason() {
+    return closeReason;
+  }
+
+  /** Content filters that must equal the subscription's (usually empty); unmodifiable. */
+  public List<String> contentFilters() {
+    return contentFilters;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || o instanceof WsMessage m
+            && action == m.action
+            && Objects.equals(content, m.content)
+            && type == m.type
+            && Objects.equals(closeCode, m.closeCode)
+            && Objects.equals(closeReason, m.closeReason)
+            && contentFilters.equals(m.contentFilters);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(action, content, type, closeCode, closeReason, contentFilters);
+  }
+
+  @Override
+  public String toString() {
+    return "WsMessage[action=" + action + ", content=" + content + ", type=" + type + ", closeCode=" + closeCode
+        + ", closeReason=" + closeReason + ", contentFilters=" + contentFilters + "]";
+  }
+
+  /** Builds a {@link WsMessage}. Not thread-safe. */
+  public static final class Builder {
+    private Action action = Action.SEND;
+    private Content content;
+    private WsType type;
+    private Integer closeCode;
+    private String closeReason;
+    private List<String> contentFilters = List.of();
+
+    private Builder() {}
+
+    /** SEND unless set. */
+    public Builder action(Action action) {
+      this.action = action;
+      return this;
+    }
+
+    public Builder content(Content content) {
+      this.content = content;
+      return this;
+    }
+
+    /** The frame type; null (the default) picks TEXT or BINARY from the content. */
+    public Builder type(WsType type) {
+      this.type = type;
+      return this;
+    }
+
+    /** The close code, for CLOSE only; null for none. */
+    public Builder closeCode(Integer closeCode) {
+      this.closeCode = closeCode;
+      return this;
+    }
+
+    /** The close reason, for CLOSE with a code only; null for none. */
+    public Builder closeReason(String closeReason) {
+      this.closeReason = closeReason;
+      return this;
+    }
+
+    /** The content filters; null means none. */
+    public Builder contentFilters(List<String> filters) {
+      this.contentFilters = filters;
+      return this;
+    }
+
+    /**
+     * The message.
+     *
+     * @throws IllegalArgumentException when the values do not fit together or a value is invalid,
+     *     with the same messages as the factories
+     * @throws NullPointerException when the action was set to null
+     */
+    public WsMessage build() {
+      return new WsMessage(action, content, type, closeCode, closeReason, contentFilters);
+    }
   }
 }

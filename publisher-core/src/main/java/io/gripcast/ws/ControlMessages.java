@@ -15,6 +15,10 @@ import java.util.List;
  * The GRIP WebSocket control messages ({@code c:} + a JSON object), written with Jackson's
  * streaming generator so that every name and value is escaped correctly. The only class that knows
  * their wire names.
+ *
+ * <p>The other JSON roles have their own classes: the publish wire format is
+ * {@code internal.WireJson}'s (with {@code GripJson} its public face), the grip-instruct body is
+ * {@code http.InstructJson}'s, JWS headers and JWKs are {@code auth.JoseJson}'s.
  */
 final class ControlMessages {
   private ControlMessages() {}

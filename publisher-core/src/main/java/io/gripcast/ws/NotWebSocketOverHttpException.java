@@ -1,12 +1,14 @@
 package io.gripcast.ws;
 
+import io.gripcast.GripException;
+
 /**
  * A request is not a (valid) WebSocket-over-HTTP request: wrong method, wrong content type, no
  * {@code Connection-Id}, a malformed events body, or an event map that is not an API Gateway proxy
  * event. Handlers usually answer it with 400 and {@link #getMessage()}, which reads
  * {@code "Not a WebSocket-over-HTTP request: <why>"}.
  */
-public final class NotWebSocketOverHttpException extends RuntimeException {
+public final class NotWebSocketOverHttpException extends GripException {
   private static final long serialVersionUID = 1L;
 
   private final String reason;

@@ -80,7 +80,11 @@ public sealed interface WebSocketEvent
     return Disconnect.INSTANCE;
   }
 
-  /** {@code OPEN}: no content. */
+  /**
+   * {@code OPEN}: no content.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Open() implements WebSocketEvent {
     static final Open INSTANCE = new Open();
 
@@ -93,6 +97,8 @@ public sealed interface WebSocketEvent
   /**
    * {@code TEXT}: a text message. On the wire its content is the UTF-8 bytes of {@code text}; the
    * decoder rejects content that is not valid UTF-8 (WebSocket text frames must be valid UTF-8).
+   *
+   * <p>A record: its shape is fixed by the protocol.
    */
   record Text(String text) implements WebSocketEvent {
     public Text {
@@ -113,7 +119,11 @@ public sealed interface WebSocketEvent
   // these: item depends on the JDK only, only the facade may call internal, and Secret compares in
   // constant time and prints as ***.
 
-  /** {@code BINARY}: a binary message; any bytes. */
+  /**
+   * {@code BINARY}: a binary message; any bytes.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Binary(byte[] bytes) implements WebSocketEvent {
     public Binary {
       bytes = Objects.requireNonNull(bytes, "BINARY event bytes must not be null (use new byte[0])").clone();
@@ -154,7 +164,11 @@ public sealed interface WebSocketEvent
     }
   }
 
-  /** {@code PING}: a ping frame; the content may be empty. */
+  /**
+   * {@code PING}: a ping frame; the content may be empty.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Ping(byte[] bytes) implements WebSocketEvent {
     public Ping {
       bytes = Objects.requireNonNull(bytes, "PING event bytes must not be null (use new byte[0])").clone();
@@ -191,7 +205,11 @@ public sealed interface WebSocketEvent
     }
   }
 
-  /** {@code PONG}: a pong frame; the content may be empty. */
+  /**
+   * {@code PONG}: a pong frame; the content may be empty.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Pong(byte[] bytes) implements WebSocketEvent {
     public Pong {
       bytes = Objects.requireNonNull(bytes, "PONG event bytes must not be null (use new byte[0])").clone();
@@ -238,6 +256,8 @@ public sealed interface WebSocketEvent
    * the encoder refuses to send a code that a WebSocket peer would reject (0 among them, the
    * classic mistake), see {@link WebSocketEvents#encode}.
    *
+   * <p>A record: its shape is fixed by the protocol.
+   *
    * @param code the close code, 0-65535; {@link #NO_STATUS} for none
    * @param reason the close reason, "" for none (and necessarily "" when there is no code)
    */
@@ -269,7 +289,11 @@ public sealed interface WebSocketEvent
     }
   }
 
-  /** {@code DISCONNECT}: no content. */
+  /**
+   * {@code DISCONNECT}: no content.
+   *
+   * <p>A record: its shape is fixed by the protocol.
+   */
   record Disconnect() implements WebSocketEvent {
     static final Disconnect INSTANCE = new Disconnect();
 

@@ -1,10 +1,12 @@
 package io.gripcast.ws;
 
+import io.gripcast.GripException;
+
 /**
  * An {@code application/websocket-events} body could not be decoded (or events could not be
  * encoded). The message names the byte offset into the body and what was expected there.
  */
-public final class WebSocketEventException extends RuntimeException {
+public final class WebSocketEventException extends GripException {
   private static final long serialVersionUID = 1L;
 
   private final int offset;

@@ -20,22 +20,25 @@ import java.util.Optional;
  * <p>Header names are case-insensitive: they are stored in lower case, and repeated names (in any
  * case) are merged in order. Query parameters keep their case and order.
  *
+ * <p>Immutable; two requests are equal when method, headers, query parameters and body bytes are.
+ * Make one with {@link #of(String, Map, byte[])} or {@link #builder()}.
+ *
  * <p>{@link #toString()} lists header names only, never values: {@code Grip-Sig} and meta values
  * may be sensitive.
- *
- * @param method the HTTP method, e.g. {@code POST}
- * @param headers header values by lower-case name
- * @param queryParameters decoded query parameters of the request URL (the client's WebSocket URL)
- * @param body the body bytes (copied in and out); empty when there is none
  */
-public record WebSocketRequest(
-    String method, Map<String, List<String>> headers, Map<String, List<String>> queryParameters, byte[] body) {
+public final class WebSocketRequest {
 
-  public WebSocketRequest {
-    Objects.requireNonNull(method, "method must not be null");
-    headers = copyHeaders(headers);
-    queryParameters = copyMultimap(queryParameters, "query parameter");
-    body = body == null ? new byte[0] : body.clone();
+  private final String method;
+  private final Map<String, List<String>> headers;
+  private final Map<String, List<String>> queryParameters;
+  private final byte[] body;
+
+  private WebSocketRequest(
+      String method, Map<String, List<String>> headers, Map<String, List<String>> queryParameters, byte[] body) {
+    this.method = Objects.requireNonNull(method, "method must not be null");
+    this.headers = copyHeaders(headers);
+    this.queryParameters = copyMultimap(queryParameters, "query parameter");
+    this.body = body == null ? new byte[0] : body.clone();
   }
 
   /** A request without query parameters. */
@@ -48,8 +51,29 @@ public record WebSocketRequest(
     return new Builder();
   }
 
-  /** A copy of the body. */
-  @Override
+  /** A builder holding this request's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder().method(method).headers(headers).body(body);
+    queryParameters.forEach((name, values) -> values.forEach(v -> b.queryParameter(name, v)));
+    return b;
+  }
+
+  /** The HTTP method, e.g. {@code POST}. */
+  public String method() {
+    return method;
+  }
+
+  /** Header values by lower-case name. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  /** Decoded query parameters of the request URL (the client's WebSocket URL). */
+  public Map<String, List<String>> queryParameters() {
+    return queryParameters;
+  }
+
+  /** A copy of the body bytes; empty when there is none. */
   public byte[] body() {
     return body.clone();
   }
@@ -78,11 +102,12 @@ public record WebSocketRequest(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WebSocketRequest r
-        && method.equals(r.method)
-        && headers.equals(r.headers)
-        && queryParameters.equals(r.queryParameters)
-        && Arrays.equals(body, r.body);
+    return o == this
+        || o instanceof WebSocketRequest r
+            && method.equals(r.method)
+            && headers.equals(r.headers)
+            && queryParameters.equals(r.queryParameters)
+            && Arrays.equals(body, r.body);
   }
 
   @Override

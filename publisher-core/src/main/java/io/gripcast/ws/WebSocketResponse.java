@@ -14,6 +14,8 @@ import java.util.Optional;
  * the body as they are. Produced by {@link WebSocketContext#toResponse()}, or by
  * {@link #badRequest(String)} for a request that was not WebSocket-over-HTTP.
  *
+ * <p>A record: its shape is fixed by the protocol.
+ *
  * @param status the HTTP status: 200 for events; another status only to reject an opening request
  * @param headers header values by name, in order (names as they should be written)
  * @param body the body bytes, copied in and out

@@ -113,8 +113,9 @@ class GripUrlErrorTest {
   }
 
   @Test
-  void gripConfigExceptionIsAnIllegalArgumentException() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GripUrl.parse("ftp://h"));
+  void gripConfigExceptionIsAGripException() {
+    // one root for everything gripcast throws of its own, so `catch (GripException e)` catches a bad GRIP_URL too
+    io.gripcast.GripException e = assertThrows(io.gripcast.GripException.class, () -> GripUrl.parse("ftp://h"));
     assertTrue(e instanceof GripConfigException);
   }
 
@@ -128,5 +129,24 @@ class GripUrlErrorTest {
       }
     }
     assertNull(e.getCause(), "a cause could quote the input");
+  }
+
+  @Test
+  void redactMasksTheSameSecretsForTextThatDoesNotParse() {
+    assertEquals("https://***@api.example.com/realm?iss=r&key=***&Token=***&x=1",
+        GripUrl.redact("https://u:S3CRET@api.example.com/realm?iss=r&key=S3CRET&Token=S3CRET&x=1#frag"));
+    assertEquals("http://[bad?verify-key=***&password=***", GripUrl.redact("http://[bad?verify-key=S3CRET&password=S3CRET"));
+    assertEquals("no url at all", GripUrl.redact("no url at all"));
+  }
+
+  @Test
+  void parsedEndpointsMaskCredentialLikeExtraParametersInEveryDisplay() {
+    Endpoint e = GripUrl.parse("http://h:5561/?iss=r&key=S3CRET&access_token=S3CRET&region=eu");
+    assertEquals("http://h:5561?iss=r&key=***&access_token=***&region=eu", e.redacted());
+    assertNoSecret(new GripConfigException("x", e.toString()));
+    try (io.gripcast.Publisher p = io.gripcast.Publisher.builder().endpoint(e).build()) {
+      assertFalse(p.endpoints().get(0).contains("S3CRET"), p.endpoints().get(0));
+      assertTrue(p.endpoints().get(0).contains("access_token=***"), p.endpoints().get(0));
+    }
   }
 }

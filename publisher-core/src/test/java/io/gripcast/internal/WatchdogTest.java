@@ -50,7 +50,7 @@ class WatchdogTest {
     }
 
     @Override
-    public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
+    public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
       return new Exchange() {
         @Override
         public CompletableFuture<Response> start() {

@@ -116,6 +116,33 @@ class WireJsonTest {
     assertThrows(IllegalArgumentException.class, () -> WireJson.body(List.of(notJson.on("c"))));
   }
 
+  /**
+   * JSON input may spell a lone surrogate as an escape; the item model refuses it by field, so
+   * NDJSON lines and patches never go out as "\\uD800" text.
+   */
+  @Test
+  void loneSurrogateEscapesAreRefusedNamingTheField() {
+    assertMessage("{\"channel\":\"c\",\"formats\":{\"ws-message\":{\"content\":\"a\\ud800\"}}}",
+        "ws-message content has a lone UTF-16 surrogate U+D800 at index 1");
+    assertMessage("{\"channel\":\"c\\udc00\",\"formats\":{\"ws-message\":{\"content\":\"a\"}}}",
+        "channel has a lone UTF-16 surrogate U+DC00 at index 1");
+    assertMessage("{\"channel\":\"c\",\"meta\":{\"k\":\"\\ud83c\"},\"formats\":{\"http-stream\":{\"content\":\"a\"}}}",
+        "item meta value for key \"k\" has a lone");
+    assertMessage("{\"channel\":\"c\",\"formats\":{\"http-response\":{\"headers\":{\"X-A\":\"\\udfff\"},\"body\":\"a\"}}}",
+        "http-response header X-A value has a lone");
+    // a correct pair, escaped, is an emoji
+    Publication ok = WireJson.readItem("{\"channel\":\"c\",\"formats\":{\"ws-message\":{\"content\":\"\\ud83c\\udf0d\"}}}");
+    assertEquals(WsMessage.text("🌍"), ok.item().wsMessage());
+    assertMessage(
+        "{\"channel\":\"c\",\"formats\":{\"http-response\":{\"body-patch\":[{\"op\":\"add\",\"path\":\"/a\",\"value\":\"\\ud800\"}]}}}",
+        "http-response body-patch has a lone");
+    // a patch given as text keeps its escapes until it is serialized
+    Item patch = Item.of(HttpResponse.of(HttpResponse.Body.patch("[{\"op\":\"add\",\"path\":\"/a\",\"value\":[\"\\ud800\"]}]")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WireJson.body(List.of(patch.on("c"))));
+    assertTrue(e.getMessage().contains("body-patch has a string with a lone UTF-16 surrogate at JSON pointer /0/value/0"),
+        e.getMessage());
+  }
+
   @Test
   void sendActionIsLeftOutAndDefaultsBack() throws Exception {
     JsonNode n = M.readTree(WireJson.body(List.of(Item.of(HttpStream.text("x")).on("c"))));

@@ -35,7 +35,7 @@ class ClusterIntegrationTest {
   static final PushpinExtension PUSHPIN = PushpinExtension.builder().instances(3).overHttp(true).build();
 
   private static final RetryPolicy SHORT =
-      new RetryPolicy(3, Duration.ofMillis(50), 2.0, Duration.ofMillis(200), 0.2, Duration.ofSeconds(2));
+      RetryPolicy.builder().maxAttempts(3).backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(200)).jitter(0.2).totalBudget(Duration.ofSeconds(2)).build();
 
   private static List<String> gripUrls(List<PushpinInstance> instances) {
     return instances.stream().map(PushpinInstance::gripUrl).collect(Collectors.toList());

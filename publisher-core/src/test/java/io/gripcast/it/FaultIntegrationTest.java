@@ -79,7 +79,7 @@ class FaultIntegrationTest {
     // every 4th connection loses its response after Pushpin has processed the request
     try (FaultProxy proxy = new FaultProxy(p.controlPort(), n -> n % 4 == 1);
         Publisher publisher = Publisher.builder().endpoint("http://127.0.0.1:" + proxy.port())
-            .retryPolicy(new RetryPolicy(6, Duration.ofMillis(10), 2.0, Duration.ofMillis(200), 0.5, Duration.ofSeconds(20)))
+            .retryPolicy(RetryPolicy.builder().maxAttempts(6).backoff(Duration.ofMillis(10), 2.0, Duration.ofMillis(200)).jitter(0.5).totalBudget(Duration.ofSeconds(20)).build())
             .listener(new PublishListener() {
               @Override
               public void onRetry(Retry r) {
@@ -114,7 +114,7 @@ class FaultIntegrationTest {
     int perChannel = 150;
     try (Publisher publisher = Publisher.builder().endpoint(p.gripUrl())
         .readTimeout(Duration.ofMillis(700)).callTimeout(Duration.ofSeconds(2))
-        .retryPolicy(new RetryPolicy(20, Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 0.2, Duration.ofSeconds(25)))
+        .retryPolicy(RetryPolicy.builder().maxAttempts(20).backoff(Duration.ofMillis(100), 2.0, Duration.ofMillis(500)).jitter(0.2).totalBudget(Duration.ofSeconds(25)).build())
         .build()) {
       for (int i = 0; i < perChannel; i++) {
         if (i == perChannel / 3) {
@@ -153,7 +153,7 @@ class FaultIntegrationTest {
       String url = doomed.gripUrl();
       doomed.stop();
       try (Publisher publisher = Publisher.builder().endpoint(url)
-          .retryPolicy(new RetryPolicy(10, Duration.ofMillis(100), 2.0, Duration.ofMillis(400), 0.0, Duration.ofSeconds(1)))
+          .retryPolicy(RetryPolicy.builder().maxAttempts(10).backoff(Duration.ofMillis(100), 2.0, Duration.ofMillis(400)).jitter(0.0).totalBudget(Duration.ofSeconds(1)).build())
           .build()) {
         for (int i = 0; i < 3; i++) {
           int n = i;

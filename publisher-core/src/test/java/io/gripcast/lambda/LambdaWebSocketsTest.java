@@ -228,7 +228,7 @@ class LambdaWebSocketsTest {
     String big = Base64.getEncoder().encodeToString(new byte[4000]);
     event.put("body", big);
     NotWebSocketOverHttpException tooBig = assertThrows(NotWebSocketOverHttpException.class,
-        () -> LambdaWebSockets.context(event, WebSocketOptions.builder().limits(new EventLimits(1000, 1000)).build()));
+        () -> LambdaWebSockets.context(event, WebSocketOptions.builder().limits(EventLimits.of(1000, 1000)).build()));
     assertTrue(tooBig.getMessage().contains("over the limit of 1000 bytes"), tooBig.getMessage());
 
     event.put("body", "not*base64!");
@@ -237,7 +237,7 @@ class LambdaWebSocketsTest {
 
     Map<String, Object> plain = event("v1-rest-text-plain.json");
     plain.put("body", "x".repeat(2000));
-    assertTrue(assertThrows(NotWebSocketOverHttpException.class, () -> LambdaWebSockets.request(plain, new EventLimits(1000, 1000)))
+    assertTrue(assertThrows(NotWebSocketOverHttpException.class, () -> LambdaWebSockets.request(plain, EventLimits.of(1000, 1000)))
         .getMessage().contains("over the limit of 1000 bytes"));
   }
 

@@ -402,7 +402,7 @@ class WebSocketContextTest {
 
   @Test
   void theResponseMustFitTheBodyLimit() {
-    WebSocketContext ws = context(WebSocketOptions.builder().limits(new EventLimits(100, 100)).build(), "");
+    WebSocketContext ws = context(WebSocketOptions.builder().limits(EventLimits.of(100, 100)).build(), "");
     ws.send("x".repeat(100));
     IllegalStateException e = assertThrows(IllegalStateException.class, ws::toResponse);
     assertTrue(e.getMessage().contains("over the limit of 100 bytes"), e.getMessage());

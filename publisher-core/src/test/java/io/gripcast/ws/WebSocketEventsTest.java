@@ -160,7 +160,7 @@ class WebSocketEventsTest {
 
     // with limits that would allow 2 GiB: a 2 GiB allocation would fail this test with an
     // OutOfMemoryError, so passing proves the length was checked against the bytes present first
-    EventLimits huge = new EventLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    EventLimits huge = EventLimits.of(Integer.MAX_VALUE, Integer.MAX_VALUE);
     WebSocketEventException truncated = assertThrows(WebSocketEventException.class,
         () -> WebSocketEvents.decode(bytes("BINARY 7ffffff0\r\nabc"), huge));
     assertEquals(17, truncated.offset());
@@ -173,7 +173,7 @@ class WebSocketEventsTest {
 
   @Test
   void eventAndBodyLimitsAreConfigurable() {
-    EventLimits small = new EventLimits(100, 4);
+    EventLimits small = EventLimits.of(100, 4);
     WebSocketEventException event = assertThrows(WebSocketEventException.class,
         () -> WebSocketEvents.decode(bytes("TEXT 5\r\nhello\r\n"), small));
     assertEquals(5, event.offset());
@@ -182,12 +182,16 @@ class WebSocketEventsTest {
 
     byte[] big = WebSocketEvents.encode(WebSocketEvent.binary(new byte[200]));
     WebSocketEventException body = assertThrows(WebSocketEventException.class,
-        () -> WebSocketEvents.decode(big, new EventLimits(100, 1000)));
+        () -> WebSocketEvents.decode(big, EventLimits.of(100, 1000)));
     assertEquals(100, body.offset());
     assertTrue(body.getMessage().contains("the body is " + big.length + " bytes, over the limit of 100 bytes"), body.getMessage());
 
-    assertThrows(IllegalArgumentException.class, () -> new EventLimits(0, 10));
-    assertThrows(IllegalArgumentException.class, () -> new EventLimits(10, -1));
+    assertThrows(IllegalArgumentException.class, () -> EventLimits.of(0, 10));
+    assertThrows(IllegalArgumentException.class, () -> EventLimits.of(10, -1));
+    assertThrows(IllegalArgumentException.class, () -> small.withMaxEventSize(0));
+    assertEquals(small, EventLimits.defaults().withMaxBodySize(100).withMaxEventSize(4));
+    assertEquals(small.hashCode(), EventLimits.of(1, 4).withMaxBodySize(100).hashCode());
+    assertEquals("EventLimits[maxBodySize=100, maxEventSize=4]", small.toString());
   }
 
   @Test

@@ -53,6 +53,16 @@ class WebSocketRequestTest {
   }
 
   @Test
+  void toBuilderKeepsEveryValue() {
+    WebSocketRequest r = WebSocketRequest.builder().method("PUT").header("A", "1").header("a", "2").rawQuery("q=x&q=y&p=z")
+        .body(new byte[] {7}).build();
+    assertEquals(r, r.toBuilder().build());
+    assertEquals(List.of("x", "y"), r.toBuilder().build().queryParameters().get("q"));
+    assertEquals(List.of("1", "2", "3"), r.toBuilder().header("A", "3").build().headerValues("a"));
+    assertEquals("WebSocketRequest[method=PUT, headers=[a], queryParameters=[q, p], body=1 bytes]", r.toString());
+  }
+
+  @Test
   void queryStringsDecodePercentAndPlusAndKeepOrder() {
     assertEquals(Map.of("channel", List.of("room 1", "a+b c"), "empty", List.of(""), "bare", List.of(""), "bad", List.of("%zz")),
         WebSocketRequest.parseQuery("?channel=room%201&channel=a%2Bb+c&empty=&bare&&bad=%zz"));

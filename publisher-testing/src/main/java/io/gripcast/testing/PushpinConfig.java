@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Writes the {@code pushpin.conf} of one isolated instance. Based on Debian's stock 1.36 config,
- * with the changes that make an instance self-contained (see docs/testing.md):
+ * Renders the {@code pushpin.conf} of one isolated instance, as text: {@link InstanceDir} writes it,
+ * with the routes file. Based on Debian's stock 1.36 config, with the changes that make an instance
+ * self-contained (see docs/testing.md):
  *
  * <ul>
  *   <li>{@code zurl} is one of the runner's services and the proxy talks to it in the instance's

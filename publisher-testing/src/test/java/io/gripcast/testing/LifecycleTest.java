@@ -27,7 +27,7 @@ class LifecycleTest {
   static void pushpinInstalled() {
     // the same rule as the extension: skip without Pushpin, fail with CI=true
     try {
-      PushpinInstance.resolveBinary(null, System.getProperty("PUSHPIN_BIN"), System.getenv("PUSHPIN_BIN"));
+      PushpinProcess.resolveBinary(null, System.getProperty("PUSHPIN_BIN"), System.getenv("PUSHPIN_BIN"));
     } catch (PushpinNotInstalledException e) {
       throw PushpinExtension.unavailable(e, System.getenv());
     }
@@ -73,7 +73,7 @@ class LifecycleTest {
   @Test
   void readinessSurvivesAnOriginThatIsNotUpYet() {
     // routes to a port nobody listens on: readiness uses its own private origin
-    int nothing = PushpinInstance.freePort();
+    int nothing = FreePorts.reserve();
     try (PushpinInstance p = PushpinInstance.builder().origin("127.0.0.1:" + nothing).start()) {
       assertTrue(p.isRunning());
     }
@@ -106,7 +106,7 @@ class LifecycleTest {
       AtomicBoolean handedOut = new AtomicBoolean();
       // the first port handed out (the client port) is held by someone else
       try (PushpinInstance p = PushpinInstance.builder().origin("127.0.0.1:1")
-          .portSource(() -> handedOut.getAndSet(true) ? PushpinInstance.freePort() : taken).start()) {
+          .portSource(() -> handedOut.getAndSet(true) ? FreePorts.reserve() : taken).start()) {
         assertEquals(2, p.attempts());
         assertNotEquals(taken, p.clientPort());
         assertEquals(200, p.publish("{\"items\":[]}").status());

@@ -113,26 +113,11 @@ public final class PublishLoop {
         } catch (IllegalArgumentException e) {
           o = Outcome.UNAVAILABLE; // an exception without a result: the proxy did not answer usefully
         }
-        if (worst == null || rank(o) > rank(worst)) {
+        if (worst == null || o.isWorseThan(worst)) {
           worst = o;
         }
       }
       return worst;
-    }
-
-    private static int rank(Outcome o) {
-      switch (o) {
-        case AUTH_REFUSED:
-          return 4;
-        case REJECTED:
-          return 3;
-        case UNAVAILABLE:
-          return 2;
-        case CANCELLED:
-          return 1;
-        default:
-          return 0;
-      }
     }
   }
 
@@ -225,13 +210,7 @@ public final class PublishLoop {
         for (int i = 0; i < n; i++) {
           ps.add(new Publication(channel, payloads.item(first + i, now)));
         }
-        CompletableFuture<PublishResult> f;
-        try {
-          f = publisher.publishAllAsync(ps);
-        } catch (RuntimeException e) {
-          failed(phase, e.getClass().getSimpleName(), e.getMessage(), first, n);
-          continue;
-        }
+        CompletableFuture<PublishResult> f = publisher.publishAllAsync(ps); // never throws: a bad input fails f
         if (f.isDone()) { // finished at once (a failure): loop here rather than recurse
           record(phase, first, n, now, f.handle((r, t) -> t).join());
           continue;

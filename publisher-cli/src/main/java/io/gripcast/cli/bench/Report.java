@@ -71,7 +71,7 @@ public final class Report {
   }
 
   public String json() {
-    return Json.write(data);
+    return ReportJson.write(data);
   }
 
   @SuppressWarnings("unchecked")

@@ -89,11 +89,11 @@ public final class AuthorizationHeaders {
 
   private static String fixedValue(Auth auth) {
     if (auth instanceof Auth.Bearer bearer) {
-      return "Bearer " + bearer.token().revealUtf8();
+      return "Bearer " + AuthAccess.utf8(bearer.token());
     }
     if (auth instanceof Auth.Basic basic) {
       byte[] user = basic.user().getBytes(StandardCharsets.UTF_8);
-      byte[] pass = basic.password().bytes();
+      byte[] pass = AuthAccess.bytes(basic.password());
       byte[] both = new byte[user.length + 1 + pass.length];
       System.arraycopy(user, 0, both, 0, user.length);
       both[user.length] = ':';
@@ -116,8 +116,8 @@ public final class AuthorizationHeaders {
     if (m != null && now.isBefore(m.refreshAt)) {
       return m.header;
     }
-    Instant exp = Auth.Jwt.expiresAt(now, ttl);
-    Minted fresh = new Minted("Bearer " + jwt.mint(now, ttl), exp.minus(margin));
+    Instant exp = AuthAccess.expiresAt(now, ttl);
+    Minted fresh = new Minted("Bearer " + AuthAccess.mint(jwt, now, ttl), exp.minus(margin));
     current = fresh;
     return fresh.header;
   }

@@ -6,14 +6,18 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * The little JSON reading auth needs outside jjwt: a JWS header's {@code alg} (to refuse a token
+ * Reads the JOSE JSON that auth needs outside jjwt: a JWS header's {@code alg} (to refuse a token
  * whose algorithm is not the pinned one, with a precise reason, before jjwt sees it) and telling a
  * JWK from a binary secret.
+ *
+ * <p>The other JSON roles have their own classes: the publish wire format is
+ * {@code internal.WireJson}'s (with {@code GripJson} its public face), the grip-instruct body is
+ * {@code http.InstructJson}'s, the WebSocket control messages are {@code ws.ControlMessages}'.
  */
-final class Json {
+final class JoseJson {
   private static final ObjectMapper MAPPER = new ObjectMapper(); // thread-safe for reading
 
-  private Json() {}
+  private JoseJson() {}
 
   /** The {@code alg} member of a JSON object, or null if the bytes are not an object with a string alg. */
   static String alg(byte[] header) {

@@ -1,11 +1,19 @@
 package io.gripcast.cli.bench;
 
+import io.gripcast.cli.CliJson;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON writer for the bench report (ordered maps, lists, strings, numbers, booleans). */
-final class Json {
-  private Json() {}
+/**
+ * Writes the bench report ({@code bench --json}) as indented JSON: ordered maps, lists, strings,
+ * numbers, booleans.
+ *
+ * <p>Strings are escaped by {@link CliJson}, the escaper of all the CLI's hand-written JSON; the
+ * CLI's other JSON output is {@code CliJson}'s, the publish wire format publisher-core's
+ * {@code WireJson}'s.
+ */
+final class ReportJson {
+  private ReportJson() {}
 
   static String write(Object value) {
     StringBuilder sb = new StringBuilder();
@@ -17,7 +25,7 @@ final class Json {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof String s) {
-      string(sb, s);
+      CliJson.string(sb, s);
     } else if (v instanceof Double d) {
       if (d.isNaN() || d.isInfinite()) {
         sb.append("null");
@@ -33,7 +41,7 @@ final class Json {
         sb.append(first ? "\n" : ",\n");
         first = false;
         sb.append("  ".repeat(indent + 1));
-        string(sb, String.valueOf(e.getKey()));
+        CliJson.string(sb, String.valueOf(e.getKey()));
         sb.append(": ");
         write(sb, e.getValue(), indent + 1);
       }
@@ -51,11 +59,7 @@ final class Json {
       }
       sb.append(']');
     } else {
-      string(sb, v.toString());
+      CliJson.string(sb, v.toString());
     }
-  }
-
-  private static void string(StringBuilder sb, String s) {
-    io.gripcast.cli.Json.string(sb, s);
   }
 }

@@ -2,13 +2,20 @@ package io.gripcast.cli;
 
 import io.gripcast.EndpointResult;
 import io.gripcast.PublishResult;
+import io.gripcast.config.Endpoint;
+import java.util.List;
 
 /**
- * The CLI's own JSON output (--json): results, not the wire format. Hand-written because it is a
- * handful of flat fields and a publish should not load a JSON library just to print them.
+ * Writes the CLI's own JSON output ({@code publish --json}, {@code url --json}), and escapes the
+ * strings of every JSON the CLI writes by hand. Hand-written because it is a handful of flat fields and a publish
+ * should not load a JSON library just to print them.
+ *
+ * <p>The other JSON roles have their own classes: the bench report is {@code bench.ReportJson}'s
+ * (with this escaper); the publish wire format, items read with {@code --ndjson} included, is
+ * publisher-core's {@code WireJson}'s, reached through {@code GripJson}.
  */
-public final class Json {
-  private Json() {}
+public final class CliJson {
+  private CliJson() {}
 
   /** {@code {"success":..,"exit_code":..,"items":..,"endpoints":[..]}}. */
   static String result(PublishResult r, int exitCode) {
@@ -35,6 +42,38 @@ public final class Json {
       endpoints(sb, last);
     }
     return sb.append('}').toString();
+  }
+
+  /**
+   * {@code url --json}: {@code [{"grip_url":..,"publish_url":..,"auth":..,"verify_iss":..,
+   * "verify_key":..,"warnings":[..]}]}, secrets redacted ({@code verify_key} is only ever
+   * {@code "***"} or null).
+   */
+  static String urls(List<Endpoint> endpoints) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < endpoints.size(); i++) {
+      Endpoint e = endpoints.get(i);
+      sb.append(i == 0 ? "" : ",").append("{\"grip_url\":");
+      string(sb, e.redacted());
+      sb.append(",\"publish_url\":");
+      string(sb, e.publishUri().toString());
+      sb.append(",\"auth\":");
+      string(sb, Targets.describeAuth(e.auth()));
+      sb.append(",\"verify_iss\":");
+      if (e.verifyIssuer().isPresent()) {
+        string(sb, e.verifyIssuer().get());
+      } else {
+        sb.append("null");
+      }
+      sb.append(",\"verify_key\":").append(e.verifyKey().isPresent() ? "\"***\"" : "null");
+      sb.append(",\"warnings\":[");
+      for (int w = 0; w < e.warnings().size(); w++) {
+        sb.append(w == 0 ? "" : ",");
+        string(sb, e.warnings().get(w));
+      }
+      sb.append("]}");
+    }
+    return sb.append(']').toString();
   }
 
   private static void endpoints(StringBuilder sb, PublishResult r) {
