@@ -21,8 +21,10 @@ import java.util.function.BiConsumer;
  * items are queued and sent in batches by one background thread, in submission order.
  *
  * <p>Memory stays bounded: the queue holds at most {@code capacity} items. When it is full,
- * {@link #submit} waits up to the offer timeout (or fails at once with {@link Overflow#REJECT}) and
- * then throws {@link BufferFullException}. Nothing is lost silently: every accepted item's future
+ * {@link #submit} waits up to the offer timeout (or not at all with {@link Overflow#REJECT}) and
+ * then returns a future already failed with {@link BufferFullException}: check
+ * {@code future.isCompletedExceptionally()} right after {@code submit} to slow the producer down.
+ * {@code submit} never throws. Nothing is lost silently: every accepted item's future
  * completes with the result of the batch that carried it, or exceptionally with the reason it was
  * not published; an optional failure listener sees the same failures.
  *
@@ -32,9 +34,9 @@ public final class BufferedPublisher implements AutoCloseable {
 
   /** What {@link #submit} does when the queue is full. */
   public enum Overflow {
-    /** Wait up to the offer timeout for space, then throw {@link BufferFullException}. */
+    /** Wait up to the offer timeout for space, then fail the item's future with {@link BufferFullException}. */
     BLOCK,
-    /** Throw {@link BufferFullException} at once. */
+    /** Fail the item's future with {@link BufferFullException} at once. */
     REJECT
   }
 
@@ -82,17 +84,21 @@ public final class BufferedPublisher implements AutoCloseable {
   }
 
   /**
-   * Queues a publication.
+   * Queues a publication. Never throws: what cannot be queued fails the returned future at once.
    *
    * @return a future completed with the result of the batch that carried the item, or exceptionally
-   *     (with {@link PublishException}, or {@link GripException} when closed before it was sent)
-   * @throws BufferFullException when the queue stayed full
-   * @throws IllegalStateException when the buffer is closing or closed
+   *     with {@link PublishException} (the batch failed), {@link GripException} (closed before it was
+   *     sent), {@link BufferFullException} (the queue stayed full: the future is failed on return),
+   *     {@link IllegalStateException} (the buffer is closing or closed) or
+   *     {@link NullPointerException} (no publication)
    */
   public CompletableFuture<PublishResult> submit(Publication publication) {
-    Objects.requireNonNull(publication, "publication");
+    if (publication == null) {
+      return CompletableFuture.failedFuture(new NullPointerException("publication"));
+    }
     if (closing) {
-      throw new IllegalStateException("buffered publisher is closed; submit before close()");
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("buffered publisher is closed; submit before close()"));
     }
     CompletableFuture<PublishResult> f = new CompletableFuture<>();
     Entry e;
@@ -110,9 +116,9 @@ public final class BufferedPublisher implements AutoCloseable {
     }
     if (!accepted) {
       markDone(1);
-      throw new BufferFullException("the publish buffer is full (" + capacity + " items)"
+      f.completeExceptionally(new BufferFullException("the publish buffer is full (" + capacity + " items)"
           + (overflow == Overflow.BLOCK ? " and stayed full for " + offerTimeout.toMillis() + " ms" : "")
-          + ": the proxy is slower than the producer, or unavailable");
+          + ": the proxy is slower than the producer, or unavailable"));
     }
     return f;
   }

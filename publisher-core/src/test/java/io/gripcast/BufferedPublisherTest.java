@@ -2,6 +2,7 @@ package io.gripcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,7 +125,9 @@ class BufferedPublisherTest {
         }
         b.close();
         assertFalse(b.isAccepting());
-        assertThrows(IllegalStateException.class, () -> b.submit("c", Item.of(WsMessage.text("late"))));
+        ExecutionException late = assertThrows(ExecutionException.class,
+            () -> b.submit("c", Item.of(WsMessage.text("late"))).get(1, TimeUnit.SECONDS), "submit never throws");
+        assertInstanceOf(IllegalStateException.class, late.getCause());
       }
       for (CompletableFuture<PublishResult> f : futures) {
         assertTrue(f.isDone() && !f.isCompletedExceptionally());
@@ -147,11 +150,12 @@ class BufferedPublisherTest {
           .overflow(BufferedPublisher.Overflow.REJECT).closeTimeout(Duration.ofMillis(200)).build();
       // a producer far faster than the drain: 20,000 submits while each batch takes ~400 ms to fail
       for (int i = 0; i < 20_000; i++) {
-        try {
-          b.submit("c", Item.of(WsMessage.text("m" + i)));
-          accepted++;
-        } catch (BufferFullException e) {
+        CompletableFuture<PublishResult> f = b.submit("c", Item.of(WsMessage.text("m" + i)));
+        if (f.isCompletedExceptionally()) { // a full queue fails the future on return, it does not throw
+          assertInstanceOf(BufferFullException.class, assertThrows(ExecutionException.class, f::get).getCause());
           rejected++;
+        } else {
+          accepted++;
         }
         maxSeen = Math.max(maxSeen, b.queued());
       }

@@ -1,6 +1,5 @@
 package io.gripcast.bench;
 
-import io.gripcast.BufferFullException;
 import io.gripcast.BufferedPublisher;
 import io.gripcast.Publisher;
 import io.gripcast.item.HttpStream;
@@ -47,14 +46,13 @@ public final class BufferedMemory {
       // keep offering for a while: the drainer takes one batch off the queue and sends it (it then
       // hangs or retries), after that the queue stays at its bound
       while (System.nanoTime() - start < 3_000_000_000L) {
-        try {
-          // every item its own content, as in real use (one shared string would hide the content's cost)
-          String text = (accepted + " " + pad).substring(0, size - 1) + "\n";
-          buffer.submit("memory", Item.of(HttpStream.text(text), WsMessage.text(text)));
-          accepted++;
-        } catch (BufferFullException e) {
-          rejected++;
+        // every item its own content, as in real use (one shared string would hide the content's cost)
+        String text = (accepted + " " + pad).substring(0, size - 1) + "\n";
+        if (buffer.submit("memory", Item.of(HttpStream.text(text), WsMessage.text(text))).isCompletedExceptionally()) {
+          rejected++; // full: the future is failed on return (BufferFullException)
           Thread.sleep(1);
+        } else {
+          accepted++;
         }
       }
       long held = usedAfterGc();

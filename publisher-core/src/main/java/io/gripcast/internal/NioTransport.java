@@ -1,13 +1,9 @@
 package io.gripcast.internal;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -20,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -82,13 +77,13 @@ public final class NioTransport implements Transport {
   private static final SocketOpener JDK_SOCKETS = address -> SocketChannel.open(
       address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
 
-  private final long connectTimeoutNanos;
-  private final long readTimeoutNanos;
-  private final long writeTimeoutNanos;
+  final long connectTimeoutNanos;
+  final long readTimeoutNanos;
+  final long writeTimeoutNanos;
   private final long callTimeoutNanos;
-  private final Executor callbacks;
-  private final Resolver resolver;
-  private final SocketOpener sockets;
+  final Executor callbacks;
+  final Resolver resolver;
+  final SocketOpener sockets;
   private final String userAgent;
 
   private volatile HeadTemplate headTemplate; // the last endpoint's request head, but for Content-Length
@@ -130,7 +125,7 @@ public final class NioTransport implements Transport {
     if (url.isHttps()) {
       throw new IllegalArgumentException("NioTransport is for http:// endpoints only");
     }
-    return new Exchange(url, head(url, authorization, batch.bodyBytes()), batch,
+    return new NioExchange(this, url, head(url, authorization, batch.bodyBytes()), batch,
         callTimeoutNanos > 0 ? callTimeoutNanos : this.callTimeoutNanos);
   }
 
@@ -230,7 +225,7 @@ public final class NioTransport implements Transport {
   }
 
   /** Runs {@code x}'s step {@code kind} on the selector thread, starting a loop if none runs. */
-  private void submit(Exchange x, OpKind kind) throws IOException {
+  void submit(NioExchange x, OpKind kind) throws IOException {
     Loop l;
     synchronized (this) {
       if (closed) {
@@ -256,7 +251,7 @@ public final class NioTransport implements Transport {
     }
   }
 
-  private synchronized Executor dns() {
+  synchronized Executor dns() {
     if (closed) {
       throw new RejectedExecutionException("the publisher is closed");
     }
@@ -267,7 +262,7 @@ public final class NioTransport implements Transport {
   }
 
   /** What the selector thread is asked to do with an exchange. */
-  private enum OpKind {
+  enum OpKind {
     /** Connect to its next address. */
     CONNECT,
     /** Fail it as cancelled. */
@@ -276,13 +271,13 @@ public final class NioTransport implements Transport {
     WATCH
   }
 
-  private record Op(Exchange exchange, OpKind kind) {}
+  private record Op(NioExchange exchange, OpKind kind) {}
 
   /**
    * One selector and its thread. Normally one lives as long as the transport; a new one replaces
    * it only if it dies.
    */
-  private final class Loop {
+  final class Loop {
     final Selector selector;
     final Thread thread;
     final Queue<Op> ops = new ConcurrentLinkedQueue<>();
@@ -292,7 +287,7 @@ public final class NioTransport implements Transport {
     boolean dead; // guarded by NioTransport.this
 
     // the selector thread's own state
-    final List<Exchange> active = new ArrayList<>();
+    final List<NioExchange> active = new ArrayList<>();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
     // Channels whose keys were cancelled, closed once the next select has deregistered them: closing a
     // still-registered channel makes the JDK look up SO_LINGER and shut the output down first, two
@@ -348,7 +343,7 @@ public final class NioTransport implements Transport {
         while ((op = ops.poll()) != null) {
           op.exchange.fail(op.kind == OpKind.CANCEL ? new CancellationException("publish cancelled") : why);
         }
-        for (Exchange x : new ArrayList<>(active)) {
+        for (NioExchange x : new ArrayList<>(active)) {
           x.fail(why);
         }
         try {
@@ -370,7 +365,7 @@ public final class NioTransport implements Transport {
         if (i >= active.size()) {
           continue; // a timeout may end more than its own exchange's entry
         }
-        Exchange x = active.get(i);
+        NioExchange x = active.get(i);
         long d = x.deadline();
         if (d - now <= 0) {
           fired = true;
@@ -400,7 +395,7 @@ public final class NioTransport implements Transport {
       closeAll(cancelled);
       Op op;
       while ((op = ops.poll()) != null) {
-        Exchange x = op.exchange;
+        NioExchange x = op.exchange;
         switch (op.kind) {
           case CANCEL:
             guard(x, () -> x.fail(new CancellationException("publish cancelled")));
@@ -415,7 +410,7 @@ public final class NioTransport implements Transport {
     }
 
     private void ready(SelectionKey key) {
-      Exchange x = (Exchange) key.attachment();
+      NioExchange x = (NioExchange) key.attachment();
       if (key.isValid()) {
         guard(x, () -> x.ready(key));
       }
@@ -425,7 +420,7 @@ public final class NioTransport implements Transport {
      * Runs one exchange's step; whatever it throws fails that exchange and nothing else. Why:
      * an exception escaping here would end the thread, and with it every call in flight.
      */
-    private void guard(Exchange x, IoStep step) {
+    private void guard(NioExchange x, IoStep step) {
       try {
         step.run();
       } catch (IOException e) {
@@ -462,7 +457,7 @@ public final class NioTransport implements Transport {
   }
 
   /** Resolves IP literals and localhost at once (neither blocks); null for other names. */
-  private static InetAddress[] literal(String host) throws UnknownHostException {
+  static InetAddress[] literal(String host) throws UnknownHostException {
     if (host.indexOf(':') >= 0 || host.equalsIgnoreCase("localhost") || isIpv4(host)) {
       return InetAddress.getAllByName(host);
     }
@@ -482,384 +477,4 @@ public final class NioTransport implements Transport {
     return dots == 3;
   }
 
-  /** Where an exchange is; the deadline that applies and the messages depend on it. */
-  enum Phase { RESOLVE, CONNECT, WRITE, READ, DONE }
-
-  /**
-   * One attempt's connection. After start() only its loop's selector thread touches its fields,
-   * but for the volatile ones that other threads read.
-   */
-  private final class Exchange implements Transport.Exchange {
-    private final HttpUrl url;
-    private final ByteBuffer[] out;
-    private final long callTimeoutNanos;
-    private final CompletableFuture<Response> future = new CompletableFuture<>();
-    private final ResponseParser parser = new ResponseParser();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private volatile boolean cancelled;
-    private volatile boolean requestWritten;
-    private volatile Phase phase = Phase.RESOLVE;
-    private volatile InetAddress[] addresses;
-    private volatile IOException resolveFailure;
-    private long callDeadline;
-    private long phaseDeadline;
-    private Loop loop;
-    private InetAddress address;
-    private int nextAddress;
-    private SocketChannel channel;
-    private SelectionKey key;
-    private boolean finished;
-
-    Exchange(HttpUrl url, byte[] head, Batches.Batch batch, long callTimeoutNanos) {
-      this.url = url;
-      this.out = batch.requestParts(head);
-      this.callTimeoutNanos = callTimeoutNanos;
-    }
-
-    @Override
-    public CompletableFuture<Response> start() {
-      if (!started.compareAndSet(false, true)) {
-        throw new IllegalStateException("an exchange starts once");
-      }
-      callDeadline = System.nanoTime() + callTimeoutNanos;
-      try {
-        InetAddress[] now = literal(url.host());
-        if (now != null) {
-          addresses = now;
-          submit(this, OpKind.CONNECT);
-        } else {
-          // the loop keeps the call deadline (and a cancel) while the lookup blocks a DNS thread
-          submit(this, OpKind.WATCH);
-          dns().execute(this::resolveThenConnect);
-        }
-      } catch (IOException e) {
-        future.completeExceptionally(e);
-      } catch (RejectedExecutionException e) {
-        future.completeExceptionally(new IOException("the publisher is closed", e));
-      } catch (RuntimeException e) {
-        future.completeExceptionally(unexpected(e));
-      }
-      return future;
-    }
-
-    /** On the DNS pool: looks the host up, then queues the connect (unless the call ended meanwhile). */
-    private void resolveThenConnect() {
-      if (cancelled || future.isDone()) {
-        return;
-      }
-      try {
-        InetAddress[] found = resolver.resolve(url.host());
-        if (found == null || found.length == 0) {
-          throw new UnknownHostException(url.host() + ": the resolver found no address");
-        }
-        addresses = found;
-        submit(this, OpKind.CONNECT); // a connect after the deadline finds the exchange finished
-      } catch (IOException e) {
-        failFromElsewhere(e);
-      } catch (Throwable t) {
-        failFromElsewhere(unexpected(t));
-      }
-    }
-
-    /** Off the selector thread: the selector thread ends the exchange, so that it ends once and only there. */
-    private void failFromElsewhere(IOException e) {
-      resolveFailure = e;
-      try {
-        submit(this, OpKind.CONNECT); // connectNext reports the failure
-      } catch (IOException | RuntimeException closed) {
-        future.completeExceptionally(e); // no loop will run: complete it here
-      }
-    }
-
-    /** On the selector thread: the call deadline applies while the host name is looked up. */
-    void watch(Loop l) {
-      if (finished) {
-        return;
-      }
-      loop = l;
-      phaseDeadline = callDeadline;
-      if (!l.active.contains(this)) {
-        l.active.add(this);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-      if (started.get()) {
-        try {
-          submit(this, OpKind.CANCEL);
-        } catch (IOException e) {
-          // closed: the loop fails everything in flight itself
-        } catch (RuntimeException e) {
-          future.completeExceptionally(new CancellationException("publish cancelled"));
-        }
-      }
-    }
-
-    @Override
-    public boolean requestWritten() {
-      return requestWritten;
-    }
-
-    @Override
-    public String phase() {
-      switch (phase) {
-        case RESOLVE:
-          return "resolving " + url.host();
-        case CONNECT:
-          return "connecting to " + url.host() + ":" + url.port();
-        case WRITE:
-          return "sending the request";
-        case READ:
-          return "waiting for the answer";
-        default:
-          return "done";
-      }
-    }
-
-    long deadline() {
-      return phaseDeadline - callDeadline < 0 ? phaseDeadline : callDeadline;
-    }
-
-    /** On the selector thread: a connect to the next address (OkHttp without fast fallback tries them in turn). */
-    void connectNext(Loop l) throws IOException {
-      if (finished) {
-        return;
-      }
-      if (cancelled) {
-        fail(new CancellationException("publish cancelled"));
-        return;
-      }
-      loop = l;
-      closeChannel();
-      if (resolveFailure != null) {
-        fail(resolveFailure);
-        return;
-      }
-      address = addresses[nextAddress++];
-      phase = Phase.CONNECT;
-      phaseDeadline = System.nanoTime() + connectTimeoutNanos;
-      l.active.add(this);
-      try {
-        channel = sockets.open(address);
-      } catch (UnsupportedOperationException e) {
-        // an IPv6 address in a JVM started with -Djava.net.preferIPv4Stack=true
-        throw new Ipv6UnavailableException(e);
-      }
-      channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      // On the loopback the kernel completes the handshake inside connect(), so asking at once
-      // almost always succeeds: the request goes out now, and the selector never has to wake up
-      // for the connect (one select round and one epoll_ctl per request fewer). Elsewhere the
-      // early question costs one poll() and the connect is awaited as usual.
-      if (channel.connect(new InetSocketAddress(address, url.port())) || channel.finishConnect()) {
-        key = channel.register(l.selector, 0, this);
-        connected();
-      } else {
-        key = channel.register(l.selector, SelectionKey.OP_CONNECT, this);
-      }
-    }
-
-    void ready(SelectionKey k) throws IOException {
-      if (k.isConnectable()) {
-        if (channel.finishConnect()) {
-          connected();
-        }
-        return;
-      }
-      if (k.isReadable()) {
-        read(); // before a write: an early answer (413, 401) ends the request
-      }
-      if (!finished && phase == Phase.WRITE && k.isValid() && k.isWritable()) {
-        write();
-      }
-    }
-
-    private void connected() throws IOException {
-      phase = Phase.WRITE;
-      phaseDeadline = System.nanoTime() + writeTimeoutNanos;
-      write();
-    }
-
-    private void write() throws IOException {
-      if (channel.write(out) > 0) {
-        phaseDeadline = System.nanoTime() + writeTimeoutNanos; // like the read timeout: between progress
-      }
-      if (out[out.length - 1].hasRemaining()) {
-        // reading too: a proxy may answer (and close) before it has read the whole body
-        key.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
-      } else {
-        requestWritten = true;
-        phase = Phase.READ;
-        phaseDeadline = System.nanoTime() + readTimeoutNanos;
-        key.interestOps(SelectionKey.OP_READ);
-      }
-    }
-
-    private void read() throws IOException {
-      ByteBuffer buf = loop.readBuffer;
-      while (true) {
-        buf.clear();
-        int n = channel.read(buf);
-        if (n == 0) {
-          return;
-        }
-        if (n < 0) {
-          parser.endOfStream();
-          succeed();
-          return;
-        }
-        if (phase == Phase.READ) {
-          phaseDeadline = System.nanoTime() + readTimeoutNanos;
-        }
-        buf.flip();
-        if (parser.feed(buf)) {
-          succeed();
-          return;
-        }
-        if (phase == Phase.WRITE && parser.hasHead()) {
-          // answered before the body was all sent: stop sending, read the rest of the answer
-          phase = Phase.READ;
-          phaseDeadline = System.nanoTime() + readTimeoutNanos;
-          key.interestOps(SelectionKey.OP_READ);
-        }
-      }
-    }
-
-    /**
-     * A socket operation failed. While connecting: the next address. While sending: an answer that
-     * arrived before the failure (a proxy that refused the body and closed) still counts. Once a
-     * status is read, it stands. Otherwise the attempt fails; whether the request went out whole
-     * ({@link #requestWritten()}) tells the caller whether the proxy may have taken it.
-     */
-    void ioFailed(IOException e) throws IOException {
-      if (finished) {
-        return;
-      }
-      if (phase == Phase.CONNECT) {
-        // the same wording as OkHttp's, so messages read alike whichever transport sent the request
-        IOException ce = e instanceof Ipv6UnavailableException
-            ? e // already says what is wrong
-            : (ConnectException) new ConnectException("Failed to connect to " + address + ":" + url.port() + ": " + e.getMessage()).initCause(e);
-        if (nextAddress < addresses.length && System.nanoTime() - callDeadline < 0) {
-          connectNext(loop);
-          return;
-        }
-        fail(ce);
-        return;
-      }
-      if (phase == Phase.WRITE && !parser.hasHead()) {
-        readWhatArrived();
-      }
-      if (parser.hasHead()) {
-        succeed(); // the status arrived, so the proxy did answer; a broken body still leaves the status
-        return;
-      }
-      fail(e);
-    }
-
-    /** After a failed write: whatever the proxy sent before it closed may still be in the receive buffer. */
-    private void readWhatArrived() {
-      ByteBuffer buf = loop.readBuffer;
-      try {
-        for (int i = 0; i < 64 && !parser.done(); i++) {
-          buf.clear();
-          int n = channel.read(buf);
-          if (n <= 0) {
-            if (n < 0 && parser.hasHead()) {
-              parser.endOfStream();
-            }
-            return;
-          }
-          buf.flip();
-          parser.feed(buf);
-        }
-      } catch (IOException | RuntimeException ignored) {
-        // nothing (more) to read: the write's failure stands unless a status arrived
-      }
-    }
-
-    void timedOut() throws IOException {
-      if (phase == Phase.RESOLVE) {
-        fail(new SocketTimeoutException("resolving " + url.host() + " took over the call timeout of "
-            + callTimeoutNanos / 1_000_000 + " ms"));
-        return;
-      }
-      boolean call = callDeadline - phaseDeadline <= 0;
-      if (!call && phase == Phase.CONNECT && nextAddress < addresses.length) {
-        connectNext(loop);
-        return;
-      }
-      if (parser.hasHead()) {
-        succeed();
-        return;
-      }
-      long ms = (call ? callTimeoutNanos : phase == Phase.CONNECT ? connectTimeoutNanos
-          : phase == Phase.WRITE ? writeTimeoutNanos : readTimeoutNanos) / 1_000_000;
-      String what = phase == Phase.CONNECT ? "connect" : phase == Phase.WRITE ? "write" : "read";
-      fail(new SocketTimeoutException(call
-          ? "the attempt took over the call timeout of " + ms + " ms"
-          : what + " timed out after " + ms + " ms (" + url.host() + ":" + url.port() + ")"));
-    }
-
-    private void succeed() {
-      if (finished) {
-        return;
-      }
-      Response r = parser.response();
-      end();
-      complete(() -> future.complete(r));
-    }
-
-    /** Ends the attempt with {@code t}. Safe on the selector thread only, or on a loop that is ending. */
-    void fail(Throwable t) {
-      if (finished) {
-        return;
-      }
-      end();
-      complete(() -> future.completeExceptionally(t));
-    }
-
-    private void end() {
-      finished = true;
-      phase = Phase.DONE;
-      closeChannel(); // also takes it off the active list
-    }
-
-    private void closeChannel() {
-      if (channel != null) {
-        if (key != null) {
-          key.cancel();
-          loop.toClose.add(channel); // closed after the next select, once the key is deregistered
-        } else {
-          try {
-            channel.close();
-          } catch (IOException ignored) {
-            // the attempt is over either way
-          }
-        }
-        channel = null;
-      }
-      key = null;
-      if (loop != null) {
-        loop.active.remove(this);
-      }
-    }
-
-    /** Hands the completion to the callback executor (see {@link Handoff}): what depends on it may block or be slow. */
-    private void complete(Runnable r) {
-      if (loop != null) {
-        loop.completions.offer(r);
-      } else {
-        // never reached a loop (cancelled while resolving, or failed as a queued op of a dying loop
-        // that has no loop field yet): complete off the selector thread all the same
-        try {
-          callbacks.execute(r);
-        } catch (RejectedExecutionException e) {
-          r.run();
-        }
-      }
-    }
-  }
 }
