@@ -5,8 +5,7 @@ import java.util.Objects;
 
 /**
  * What happened at one endpoint during one publish call. Immutable; the publisher builds them, and
- * {@link #builder(String, Outcome)} is there for tests of code that consumes them (a listener, a
- * metrics binder).
+ * {@link #builder(String, Outcome)} is there for tests of code that consumes them (a listener, a metrics binder).
  */
 public final class EndpointResult {
   private final String endpoint;
