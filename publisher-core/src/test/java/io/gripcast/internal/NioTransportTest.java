@@ -734,4 +734,24 @@ class NioTransportTest {
       assertEquals("body too big", r.excerpt());
     }
   }
+
+  // ------------------------------------------------------------------ idle without native code
+
+  @Test
+  void anIdleSelectorThreadWaitsParkedNotInNativeCodeSoTheJvmExitsAtOnce() throws Exception {
+    // HotSpot waits up to 300 ms at exit for threads in native code (epoll_wait is one): an idle
+    // selector thread must be parked instead (WAITING), and still wake for the next attempt
+    serveOk(2);
+    assertEquals(200, transport.newExchange(url("/publish/"), null, batch("x")).start().get(10, TimeUnit.SECONDS).status());
+    Thread selector = transport.selectorThread();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (selector.getState() != Thread.State.WAITING && System.nanoTime() < until) {
+      Thread.sleep(5);
+    }
+    assertEquals(Thread.State.WAITING, selector.getState(), "idle selector thread: " + java.util.Arrays.toString(selector.getStackTrace()));
+    assertTrue(java.util.Arrays.stream(selector.getStackTrace()).anyMatch(f -> f.getMethodName().equals("park")),
+        java.util.Arrays.toString(selector.getStackTrace()));
+    assertEquals(200, transport.newExchange(url("/publish/"), null, batch("y")).start().get(10, TimeUnit.SECONDS).status(),
+        "a parked selector thread wakes for the next attempt");
+  }
 }
