@@ -45,6 +45,7 @@ final class PublishCommand implements Callable<Integer> {
   private ItemOptions item;
   private List<String> specs;
   private String user;
+  private String bearer;
   private List<String> channels;
   private String ndjson;
   private Duration timeout;
@@ -79,6 +80,8 @@ final class PublishCommand implements Callable<Integer> {
         + " Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
     spec.addOption(Opts.value(22, String.class, "user:pass",
         "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
+    spec.addOption(Opts.value(23, String.class, "TOKEN",
+        "Authenticate using a bearer token (https, or a loopback address).", "-B", "--bearer").build());
     spec.addOption(Opts.list(30, String.class, "CHANNEL",
         "Publish on this channel too (repeatable); then the only argument is the content.", "-c", "--channel").build());
     spec.addOption(Opts.value(31, String.class, "FILE|-",
@@ -109,6 +112,7 @@ final class PublishCommand implements Callable<Integer> {
     item = ItemOptions.read(spec);
     specs = Opts.all(spec, "--spec");
     user = Opts.get(spec, "--user");
+    bearer = Opts.get(spec, "--bearer");
     channels = Opts.all(spec, "--channel");
     ndjson = Opts.get(spec, "--ndjson");
     timeout = Opts.get(spec, "--timeout");
@@ -321,7 +325,7 @@ final class PublishCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------ sending
 
   private Publisher publisher() {
-    prepared = Targets.prepare(specs, user, ctx, this::warn);
+    prepared = Targets.prepare(specs, user, bearer, ctx, this::warn);
     RetryPolicy retry = retries == 0
         ? RetryPolicy.none()
         : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
