@@ -46,6 +46,7 @@ final class PublishCommand implements Callable<Integer> {
   private List<String> specs;
   private String user;
   private String bearer;
+  private String prefix;
   private List<String> channels;
   private String ndjson;
   private Duration timeout;
@@ -82,6 +83,9 @@ final class PublishCommand implements Callable<Integer> {
         "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
     spec.addOption(Opts.value(23, String.class, "TOKEN",
         "Authenticate using a bearer token (https, or a loopback address).", "-B", "--bearer").build());
+    spec.addOption(Opts.value(24, String.class, "PREFIX",
+        "Put PREFIX in front of every channel (default: env " + Publisher.ENV_GRIP_PREFIX + ", else none).",
+        "--prefix").build());
     spec.addOption(Opts.list(30, String.class, "CHANNEL",
         "Publish on this channel too (repeatable); then the only argument is the content.", "-c", "--channel").build());
     spec.addOption(Opts.value(31, String.class, "FILE|-",
@@ -113,6 +117,10 @@ final class PublishCommand implements Callable<Integer> {
     specs = Opts.all(spec, "--spec");
     user = Opts.get(spec, "--user");
     bearer = Opts.get(spec, "--bearer");
+    prefix = Opts.get(spec, "--prefix");
+    if (prefix == null) {
+      prefix = ctx.env(Publisher.ENV_GRIP_PREFIX);
+    }
     channels = Opts.all(spec, "--channel");
     ndjson = Opts.get(spec, "--ndjson");
     timeout = Opts.get(spec, "--timeout");
@@ -341,6 +349,14 @@ final class PublishCommand implements Callable<Integer> {
     if (ctx.verbose()) {
       b.listener(new VerboseListener(err()));
     }
+    if (prefix != null) {
+      try {
+        b.channelPrefix(prefix);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage((Opts.get(spec, "--prefix") != null ? "--prefix" : Publisher.ENV_GRIP_PREFIX)
+            + " is not usable: " + Errors.oneLine(e.getMessage()));
+      }
+    }
     prepared.endpoints().forEach(b::endpoint);
     return b.build();
   }
@@ -383,7 +399,15 @@ final class PublishCommand implements Callable<Integer> {
     out.println("Content-Type: application/json");
     out.println();
     try {
-      out.println(GripJson.toJson(publications));
+      List<Publication> shown = publications;
+      if (prefix != null && !prefix.isEmpty()) {
+        // what the publisher will send: the same prefixing as Publisher.Builder.channelPrefix
+        shown = new ArrayList<>(publications.size());
+        for (Publication p : publications) {
+          shown.add(new Publication(prefix + p.channel(), p.item()));
+        }
+      }
+      out.println(GripJson.toJson(shown));
     } catch (IllegalArgumentException e) {
       throw CliException.data("the item cannot be sent: " + Errors.oneLine(e.getMessage()), e);
     }

@@ -548,6 +548,36 @@ class PublishCommandTest extends MockServerTest {
   }
 
   @Test
+  void prefixGoesInFrontOfEveryChannelFromTheFlagOrGripPrefix() throws Exception {
+    server.enqueue(published());
+    server.enqueue(published());
+    server.enqueue(published());
+    ObjectMapper m = new ObjectMapper();
+    Cli.Result flag = cli().run("publish", "--spec", spec, "--prefix", "app.", "-c", "sport", "news", "hi");
+    assertEquals(0, flag.code(), flag.toString());
+    JsonNode items = m.readTree(take().getBody().utf8()).get("items");
+    assertEquals("app.news", items.get(0).get("channel").asText());
+    assertEquals("app.sport", items.get(1).get("channel").asText());
+    Cli.Result env = cli().env("GRIP_PREFIX", "env-").run("publish", "--spec", spec, "news", "hi");
+    assertEquals(0, env.code(), env.toString());
+    assertEquals("env-news", m.readTree(take().getBody().utf8()).at("/items/0/channel").asText());
+    Cli.Result both = cli().env("GRIP_PREFIX", "env-").run("publish", "--spec", spec, "--prefix", "", "news", "hi");
+    assertEquals(0, both.code(), both.toString());
+    assertEquals("news", m.readTree(take().getBody().utf8()).at("/items/0/channel").asText(), "--prefix wins");
+    Cli.Result dry = cli().run("publish", "--dry-run", "--spec", spec, "--prefix", "app.", "news", "hi");
+    assertTrue(dry.out().contains("\"channel\":\"app.news\""), dry.out());
+  }
+
+  @Test
+  void prefixAppliesToNdjsonLinesToo() throws Exception {
+    server.enqueue(published());
+    Cli.Result r = cli().stdin("{\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"hi\"}}}\n")
+        .run("publish", "--spec", spec, "--prefix", "app.", "--ndjson", "-");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("app.news", new ObjectMapper().readTree(take().getBody().utf8()).at("/items/0/channel").asText());
+  }
+
+  @Test
   void gripUrlWithIssAndKeySignsAJwt() throws Exception {
     server.enqueue(published());
     String key = "0123456789abcdef0123456789abcdef";
