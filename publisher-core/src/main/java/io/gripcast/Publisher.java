@@ -81,11 +81,14 @@ public final class Publisher implements AutoCloseable {
   public static final int MAX_CALLBACK_THREADS = 64;
   /** The most OkHttp calls at once when the publisher builds its own OkHttp client; more wait in its queue. */
   public static final int MAX_OKHTTP_CALLS = 64;
+  /** The environment variable {@link Builder#endpointFromEnvironment()} reads the channel prefix from. */
+  public static final String ENV_GRIP_PREFIX = "GRIP_PREFIX";
 
   private final List<EndpointClient> clients;
   private final SuccessPolicy successPolicy;
   private final int maxBodyBytes;
   private final boolean idempotentIds;
+  private final String channelPrefix; // "" when none
   private final PublishListener listener;
   private final Duration closeTimeout;
   private final Duration callTimeout;
@@ -106,6 +109,7 @@ public final class Publisher implements AutoCloseable {
     this.successPolicy = b.successPolicy;
     this.maxBodyBytes = b.maxBodyBytes;
     this.idempotentIds = b.idempotentIds;
+    this.channelPrefix = b.channelPrefix;
     this.listener = b.listener;
     this.closeTimeout = b.closeTimeout;
     this.callTimeout = b.callTimeout;
@@ -308,7 +312,8 @@ public final class Publisher implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("publisher is closed; build a new one");
     }
-    List<Publication> toSend = idempotentIds ? IdGenerator.withIds(publications) : publications;
+    List<Publication> prefixed = withPrefix(publications);
+    List<Publication> toSend = idempotentIds ? IdGenerator.withIds(prefixed) : prefixed;
     List<Batches.Batch> batches = Batches.split(toSend, maxBodyBytes);
     PublishCall call = new PublishCall();
     CompletableFuture<PublishResult> result = new CompletableFuture<>();
@@ -346,6 +351,22 @@ public final class Publisher implements AutoCloseable {
       }
     });
     return entry;
+  }
+
+  /**
+   * The publications with the channel prefix put in front of their channels: the one place where
+   * the prefix is applied. The new {@link Publication}s validate the prefixed channels.
+   */
+  private List<Publication> withPrefix(List<Publication> publications) {
+    if (channelPrefix.isEmpty()) {
+      return publications;
+    }
+    List<Publication> out = new ArrayList<>(publications.size());
+    for (Publication p : publications) {
+      Objects.requireNonNull(p, "publication");
+      out.add(new Publication(channelPrefix + p.channel(), p.item()));
+    }
+    return out;
   }
 
   /**
@@ -471,6 +492,7 @@ public final class Publisher implements AutoCloseable {
     private SuccessPolicy successPolicy = SuccessPolicy.ALL;
     private int maxBodyBytes = 1_000_000;
     private boolean idempotentIds = true;
+    private String channelPrefix = "";
     private PublishListener listener = new PublishListener() {};
     private OkHttpClient okHttpClient;
     private HttpTransport transport = HttpTransport.AUTOMATIC;
@@ -495,9 +517,48 @@ public final class Publisher implements AutoCloseable {
       return this;
     }
 
-    /** Adds the endpoint of the {@code GRIP_URL} (and {@code GRIP_VERIFY_KEY}) environment variables. */
+    /**
+     * Adds the endpoint of the {@code GRIP_URL} (and {@code GRIP_VERIFY_KEY}) environment
+     * variables, and, when {@code GRIP_PREFIX} is set, makes it the {@link #channelPrefix} (as
+     * faas-grip does). A later {@code channelPrefix(..)} call overrides it.
+     *
+     * @throws io.gripcast.config.GripConfigException when {@code GRIP_URL} is missing or unusable
+     * @throws IllegalArgumentException when {@code GRIP_PREFIX} is not valid channel text
+     */
     public Builder endpointFromEnvironment() {
-      return endpoint(GripUrl.fromEnvironment(System.getenv()));
+      return endpointFromEnvironment(System.getenv());
+    }
+
+    /** {@link #endpointFromEnvironment()} over the given variables (for tests). */
+    Builder endpointFromEnvironment(java.util.Map<String, String> env) {
+      endpoint(GripUrl.fromEnvironment(env));
+      String prefix = env.get(ENV_GRIP_PREFIX);
+      if (prefix != null) {
+        channelPrefix(prefix);
+      }
+      return this;
+    }
+
+    /**
+     * A prefix put in front of the channel of every item this publisher sends (default none), as
+     * js-grip's {@code prefix} and faas-grip's {@code GRIP_PREFIX}: with {@code "app."}, an item
+     * published on {@code news} reaches the subscribers of {@code app.news}. It is applied once per
+     * publish, before ids are assigned and the body is built; an empty prefix means none.
+     *
+     * @throws NullPointerException when {@code prefix} is null
+     * @throws IllegalArgumentException when {@code prefix} is not valid channel text
+     */
+    public Builder channelPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "channelPrefix");
+      if (!prefix.isEmpty()) {
+        try {
+          new Publication(prefix, Item.of(io.gripcast.item.WsMessage.text(""))); // the channel rules
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("channelPrefix is not valid channel text: " + e.getMessage(), e);
+        }
+      }
+      channelPrefix = prefix;
+      return this;
     }
 
     /** Adds several endpoints. */

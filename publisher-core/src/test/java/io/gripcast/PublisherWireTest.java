@@ -317,4 +317,35 @@ class PublisherWireTest {
     assertEquals("/publish/", r.getUrl().encodedPath());
     assertEquals("Keep-Alive", r.getHeaders().get("Connection"), "sent by OkHttp, not by the selector transport");
   }
+
+  @OverBothTransports
+  void theChannelPrefixGoesInFrontOfEveryChannelOnTheWire(HttpTransport transport) throws Exception {
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    Item item = Item.of(WsMessage.text("hi"));
+    try (Publisher p = Publisher.builder().endpoint(base()).transport(transport).channelPrefix("app.").build()) {
+      assertTrue(p.publish(List.of("news", "sport"), item).success());
+    }
+    JsonNode items = M.readTree(take().getBody().utf8()).get("items");
+    assertEquals("app.news", items.get(0).get("channel").asText());
+    assertEquals("app.sport", items.get(1).get("channel").asText());
+    assertEquals(items.get(0).get("id"), items.get(1).get("id"), "one item, one id, whatever the prefix");
+  }
+
+  @Test
+  void aChannelPrefixIsCheckedAndGripPrefixIsReadWithGripUrl() throws Exception {
+    assertThrows(NullPointerException.class, () -> Publisher.builder().channelPrefix(null));
+    assertThrows(IllegalArgumentException.class, () -> Publisher.builder().channelPrefix("bad\uD800"));
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    server.enqueue(new MockResponse.Builder().body("Published\n").build());
+    java.util.Map<String, String> env = java.util.Map.of("GRIP_URL", base(), "GRIP_PREFIX", "env-");
+    try (Publisher p = Publisher.builder().endpointFromEnvironment(env).build()) {
+      p.publish("news", Item.of(WsMessage.text("hi")));
+    }
+    assertEquals("env-news", M.readTree(take().getBody().utf8()).at("/items/0/channel").asText());
+    try (Publisher p = Publisher.builder().endpointFromEnvironment(env).channelPrefix("").build()) {
+      p.publish("news", Item.of(WsMessage.text("hi")));
+    }
+    assertEquals("news", M.readTree(take().getBody().utf8()).at("/items/0/channel").asText(),
+        "a later channelPrefix call overrides GRIP_PREFIX");
+  }
 }

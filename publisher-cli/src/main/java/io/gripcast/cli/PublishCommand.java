@@ -45,6 +45,8 @@ final class PublishCommand implements Callable<Integer> {
   private ItemOptions item;
   private List<String> specs;
   private String user;
+  private String bearer;
+  private String prefix;
   private List<String> channels;
   private String ndjson;
   private Duration timeout;
@@ -79,6 +81,11 @@ final class PublishCommand implements Callable<Integer> {
         + " Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
     spec.addOption(Opts.value(22, String.class, "user:pass",
         "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
+    spec.addOption(Opts.value(23, String.class, "TOKEN",
+        "Authenticate using a bearer token (https, or a loopback address).", "-B", "--bearer").build());
+    spec.addOption(Opts.value(24, String.class, "PREFIX",
+        "Put PREFIX in front of every channel (default: env " + Publisher.ENV_GRIP_PREFIX + ", else none).",
+        "--prefix").build());
     spec.addOption(Opts.list(30, String.class, "CHANNEL",
         "Publish on this channel too (repeatable); then the only argument is the content.", "-c", "--channel").build());
     spec.addOption(Opts.value(31, String.class, "FILE|-",
@@ -109,6 +116,11 @@ final class PublishCommand implements Callable<Integer> {
     item = ItemOptions.read(spec);
     specs = Opts.all(spec, "--spec");
     user = Opts.get(spec, "--user");
+    bearer = Opts.get(spec, "--bearer");
+    prefix = Opts.get(spec, "--prefix");
+    if (prefix == null) {
+      prefix = ctx.env(Publisher.ENV_GRIP_PREFIX);
+    }
     channels = Opts.all(spec, "--channel");
     ndjson = Opts.get(spec, "--ndjson");
     timeout = Opts.get(spec, "--timeout");
@@ -321,7 +333,7 @@ final class PublishCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------ sending
 
   private Publisher publisher() {
-    prepared = Targets.prepare(specs, user, ctx, this::warn);
+    prepared = Targets.prepare(specs, user, bearer, ctx, this::warn);
     RetryPolicy retry = retries == 0
         ? RetryPolicy.none()
         : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
@@ -336,6 +348,14 @@ final class PublishCommand implements Callable<Integer> {
         .idempotentIds(!noAutoId);
     if (ctx.verbose()) {
       b.listener(new VerboseListener(err()));
+    }
+    if (prefix != null) {
+      try {
+        b.channelPrefix(prefix);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage((Opts.get(spec, "--prefix") != null ? "--prefix" : Publisher.ENV_GRIP_PREFIX)
+            + " is not usable: " + Errors.oneLine(e.getMessage()));
+      }
     }
     prepared.endpoints().forEach(b::endpoint);
     return b.build();
@@ -379,7 +399,15 @@ final class PublishCommand implements Callable<Integer> {
     out.println("Content-Type: application/json");
     out.println();
     try {
-      out.println(GripJson.toJson(publications));
+      List<Publication> shown = publications;
+      if (prefix != null && !prefix.isEmpty()) {
+        // what the publisher will send: the same prefixing as Publisher.Builder.channelPrefix
+        shown = new ArrayList<>(publications.size());
+        for (Publication p : publications) {
+          shown.add(new Publication(prefix + p.channel(), p.item()));
+        }
+      }
+      out.println(GripJson.toJson(shown));
     } catch (IllegalArgumentException e) {
       throw CliException.data("the item cannot be sent: " + Errors.oneLine(e.getMessage()), e);
     }

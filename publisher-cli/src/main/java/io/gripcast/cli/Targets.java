@@ -23,13 +23,22 @@ final class Targets {
   record Prepared(List<Endpoint> endpoints, List<String> labels) {}
 
 
+  /** {@link #prepare(List, String, String, CliContext, Consumer)} without {@code -B}. */
+  static Prepared prepare(List<String> specs, String user, CliContext ctx, Consumer<String> warn) {
+    return prepare(specs, user, null, ctx, warn);
+  }
+
   /**
    * @param specs --spec values (may be empty)
    * @param user -u's {@code user:pass}, or null
+   * @param bearer -B's token, or null
    * @param warn receives each endpoint's configuration warnings, one line each
-   * @throws CliException 78 for a URL gripcast cannot publish to, 64 for a malformed -u
+   * @throws CliException 78 for a URL gripcast cannot publish to, 64 for a malformed -u or -B, or both
    */
-  static Prepared prepare(List<String> specs, String user, CliContext ctx, Consumer<String> warn) {
+  static Prepared prepare(List<String> specs, String user, String bearer, CliContext ctx, Consumer<String> warn) {
+    if (user != null && bearer != null) {
+      throw CliException.usage("-u and -B both set the Authorization header: give one of them");
+    }
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     if (specs.isEmpty()) {
@@ -43,9 +52,9 @@ final class Targets {
         } catch (GripConfigException ex) {
           throw bad(label, ex);
         }
-        add(endpoints, labels, e, label, user, warn);
+        add(endpoints, labels, e, label, user, bearer, warn);
       } else {
-        add(endpoints, labels, GripUrl.parse(DEFAULT_SPEC), DEFAULT_SPEC, user, warn);
+        add(endpoints, labels, GripUrl.parse(DEFAULT_SPEC), DEFAULT_SPEC, user, bearer, warn);
       }
     } else {
       for (int i = 0; i < specs.size(); i++) {
@@ -58,16 +67,19 @@ final class Targets {
         } catch (GripConfigException ex) {
           throw bad(label, ex);
         }
-        add(endpoints, labels, e, label, user, warn);
+        add(endpoints, labels, e, label, user, bearer, warn);
       }
     }
     return new Prepared(List.copyOf(endpoints), List.copyOf(labels));
   }
 
   private static void add(List<Endpoint> endpoints, List<String> labels, Endpoint e, String label, String user,
-      Consumer<String> warn) {
+      String bearer, Consumer<String> warn) {
     if (user != null) {
       e = withBasic(e, user, label, warn);
+    }
+    if (bearer != null) {
+      e = withBearer(e, bearer, label, warn);
     }
     for (String w : e.warnings()) {
       warn.accept(label + ": " + w);
@@ -113,6 +125,29 @@ final class Targets {
       throw CliException.usage("-u is not usable: " + ex.getMessage());
     }
     return e.withAuth(basic);
+  }
+
+  /**
+   * {@code -B token} as {@code Authorization: Bearer}, replacing what the GRIP URL says; refused
+   * in clear text like {@code -u} (pushpin-publish allows it over https only). The token is never
+   * shown.
+   */
+  private static Endpoint withBearer(Endpoint e, String token, String label, Consumer<String> warn) {
+    String host = e.publishUri().getHost();
+    if ("http".equalsIgnoreCase(e.publishUri().getScheme()) && !loopback(host)) {
+      throw CliException.config("refusing to send the -B token in clear text to " + label
+          + "; use an https:// GRIP URL (plain http is allowed only to a loopback address)", null);
+    }
+    Auth auth;
+    try {
+      auth = Auth.bearer(token);
+    } catch (IllegalArgumentException ex) {
+      throw CliException.usage("-B is not usable: " + ex.getMessage() + " (the value is not shown)");
+    }
+    if (!(e.auth() instanceof Auth.None)) {
+      warn.accept(label + ": -B replaces the credentials in the GRIP URL");
+    }
+    return e.withAuth(auth);
   }
 
   static boolean loopback(String host) {

@@ -503,6 +503,81 @@ class PublishCommandTest extends MockServerTest {
   }
 
   @Test
+  void bearerTokenIsSentToALoopbackProxyReplacingTheUrlsKeyWithAWarningAndNeverPrinted() throws Exception {
+    server.enqueue(published());
+    Cli.Result r = cli().env("GRIP_URL", spec + "?key=url-token-1")
+        .run("publish", "-v", "-B", "cli-token-2", "test", "hi");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("Bearer cli-token-2", take().getHeaders().get("Authorization"));
+    assertTrue(r.err().contains("warning: GRIP_URL") && r.err().contains("-B replaces the credentials in the GRIP URL"),
+        r.err());
+    assertFalse(r.toString().contains("cli-token-2") || r.toString().contains("url-token-1"), r.toString());
+  }
+
+  @Test
+  void bearerLongFlagWithoutUrlCredentialsSendsTheHeaderWithoutAWarning() throws Exception {
+    server.enqueue(published());
+    Cli.Result r = cli().run("publish", "--spec", spec, "--bearer", "tok3n", "test", "hi");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("Bearer tok3n", take().getHeaders().get("Authorization"));
+    assertFalse(r.err().contains("warning"), r.err());
+    Cli.Result dry = cli().run("publish", "--dry-run", "--spec", spec, "-B", "tok3n", "test", "hi");
+    assertEquals(0, dry.code(), dry.toString());
+    assertTrue(dry.out().contains("Authorization: Bearer ***"), dry.out());
+    assertFalse(dry.toString().contains("tok3n"), dry.toString());
+  }
+
+  @Test
+  void bearerTokenOverPlainHttpToAnotherHostIsRefused() {
+    Cli.Result r = cli().run("publish", "--spec", "http://example.com", "-B", "s3cr3t-token", "test", "hi");
+    assertEquals(78, r.code(), r.toString());
+    assertOneLineError(r);
+    assertTrue(r.err().contains("use an https://"), r.err());
+    assertFalse(r.toString().contains("s3cr3t-token"), r.toString());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void bearerTokenThatCannotBeAHeaderOrWithUserIsAUsageErrorWithoutTheToken() {
+    Cli.Result spaced = cli().run("publish", "--spec", spec, "-B", "sec ret", "test", "hi");
+    assertEquals(64, spaced.code(), spaced.toString());
+    assertFalse(spaced.toString().contains("sec ret"), spaced.toString());
+    Cli.Result both = cli().run("publish", "--spec", spec, "-B", "tok3n", "-u", "a:pa55", "test", "hi");
+    assertEquals(64, both.code(), both.toString());
+    assertFalse(both.toString().contains("tok3n") || both.toString().contains("pa55"), both.toString());
+  }
+
+  @Test
+  void prefixGoesInFrontOfEveryChannelFromTheFlagOrGripPrefix() throws Exception {
+    server.enqueue(published());
+    server.enqueue(published());
+    server.enqueue(published());
+    ObjectMapper m = new ObjectMapper();
+    Cli.Result flag = cli().run("publish", "--spec", spec, "--prefix", "app.", "-c", "sport", "news", "hi");
+    assertEquals(0, flag.code(), flag.toString());
+    JsonNode items = m.readTree(take().getBody().utf8()).get("items");
+    assertEquals("app.news", items.get(0).get("channel").asText());
+    assertEquals("app.sport", items.get(1).get("channel").asText());
+    Cli.Result env = cli().env("GRIP_PREFIX", "env-").run("publish", "--spec", spec, "news", "hi");
+    assertEquals(0, env.code(), env.toString());
+    assertEquals("env-news", m.readTree(take().getBody().utf8()).at("/items/0/channel").asText());
+    Cli.Result both = cli().env("GRIP_PREFIX", "env-").run("publish", "--spec", spec, "--prefix", "", "news", "hi");
+    assertEquals(0, both.code(), both.toString());
+    assertEquals("news", m.readTree(take().getBody().utf8()).at("/items/0/channel").asText(), "--prefix wins");
+    Cli.Result dry = cli().run("publish", "--dry-run", "--spec", spec, "--prefix", "app.", "news", "hi");
+    assertTrue(dry.out().contains("\"channel\":\"app.news\""), dry.out());
+  }
+
+  @Test
+  void prefixAppliesToNdjsonLinesToo() throws Exception {
+    server.enqueue(published());
+    Cli.Result r = cli().stdin("{\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"hi\"}}}\n")
+        .run("publish", "--spec", spec, "--prefix", "app.", "--ndjson", "-");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals("app.news", new ObjectMapper().readTree(take().getBody().utf8()).at("/items/0/channel").asText());
+  }
+
+  @Test
   void gripUrlWithIssAndKeySignsAJwt() throws Exception {
     server.enqueue(published());
     String key = "0123456789abcdef0123456789abcdef";
@@ -602,7 +677,7 @@ class PublishCommandTest extends MockServerTest {
     Cli.Result r = cli().run("publish", "--help");
     assertEquals(0, r.code());
     for (String flag : new String[] {"--id", "--prev-id", "--sender", "--code", "--header", "--meta", "--hint", "--close",
-        "--patch", "--no-seq", "--no-eol", "--spec", "--user", "--version", "--help"}) {
+        "--patch", "--no-seq", "--no-eol", "--spec", "--user", "--bearer", "--version", "--help"}) {
       assertTrue(r.out().contains(flag), flag + " missing from help:\n" + r.out());
     }
     assertTrue(r.out().contains("Exit codes:"), r.out());

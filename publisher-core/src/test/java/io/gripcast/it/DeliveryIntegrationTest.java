@@ -77,6 +77,20 @@ class DeliveryIntegrationTest {
   }
 
   @Test
+  void aChannelPrefixReachesTheSubscribersOfThePrefixedChannel() throws Exception {
+    PushpinInstance p = PUSHPIN.instance();
+    String news = channel("news");
+    CompletableFuture<Response> poll = Subscribers.longPoll(p.clientUri("/response?channel=app." + news));
+    awaitSubscribed(p, "app." + news);
+    try (Publisher prefixed = Publisher.builder().endpoint(PUSHPIN.instance().gripUrl()).channelPrefix("app.").build()) {
+      prefixed.publish(news, Item.of(HttpResponse.of(HttpResponse.Body.text("prefixed\n"))));
+    }
+    try (Response r = poll.get(15, TimeUnit.SECONDS)) {
+      assertEquals("prefixed\n", r.body().string());
+    }
+  }
+
+  @Test
   void longPollReceivesCodeReasonHeadersAndBody() throws Exception {
     PushpinInstance p = PUSHPIN.instance();
     String ch = channel("poll");
