@@ -43,8 +43,8 @@ class SamTemplateIT {
   }
 
   @Test
-  void snapStartOnJava17BehindAnAliasWithTimeForRetries() {
-    assertEquals("java17", t.functionProperty(FN, "Runtime"));
+  void snapStartOnJava21BehindAnAliasWithTimeForRetries() {
+    assertEquals("java21", t.functionProperty(FN, "Runtime"), "java17 is past its Lambda deprecation (creation blocked since 2026-07-31); the Java 17 jar runs on java21");
     assertEquals(Map.of("ApplyOn", "PublishedVersions"), t.functionProperty(FN, "SnapStart"));
     assertEquals("live", t.functionProperty(FN, "AutoPublishAlias"));
     int timeout = ((Number) t.functionProperty(FN, "Timeout")).intValue();
