@@ -64,6 +64,7 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
   /** The handler Lambda creates: {@code BROADCAST_*} from the environment, the shared publisher for {@code GRIP_URL}. */
   public BroadcastHandler() {
     this(SHARED, BroadcastConfig.fromEnvironment(System.getenv()));
+    SnapStartPriming.register(SHARED, config); // SnapStart: prime the publish path before the snapshot
   }
 
   /** A handler publishing with the given publisher (not closed by the handler). */

@@ -99,6 +99,26 @@ class BroadcastIntegrationTest {
     }
   }
 
+  @Test
+  void afterTheSnapStartPrimingAndARestoreTheBroadcastReachesSubscribers(PushpinInstance pushpin) throws Exception {
+    String channel = "primed-" + UUID.randomUUID();
+    SharedPublisher shared = new SharedPublisher(() -> Publisher.builder().endpoint(pushpin.gripUrl()).build());
+    BroadcastConfig config = new BroadcastConfig(List.of(channel), "after restore");
+    SnapStartPriming priming = new SnapStartPriming(shared, config);
+    try (Ws ws = new Ws(pushpin.webSocketUri("/ws?channel=" + channel))) {
+      assertTrue(pushpin.awaitSubscribed(channel, WAIT), pushpin::handlerLog);
+      priming.beforeCheckpoint(null); // as the runtime does before the snapshot, then after a restore
+      priming.afterRestore(null);
+      new BroadcastHandler(shared, config).handleRequest(scheduledEvent(UUID.randomUUID().toString(),
+          "2030-01-01T12:00:00Z"), null);
+      // the priming's own item never reached Pushpin: the first message is the broadcast
+      assertEquals("{\"type\":\"broadcast\",\"text\":\"after restore\",\"time\":\"2030-01-01T12:00:00Z\"}",
+          ws.next());
+    } finally {
+      shared.get().close();
+    }
+  }
+
   /** An OkHttp WebSocket through Pushpin, collecting text messages. */
   static final class Ws implements AutoCloseable {
     private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
