@@ -115,7 +115,8 @@ public final class GripcastMetrics {
   }
 
   /**
-   * Gauges over a buffered publisher's queue: {@code gripcast.buffer.queued} (items waiting) and
+   * Gauges over a buffered publisher's queue: {@code gripcast.buffer.queued} (items waiting),
+   * {@code gripcast.buffer.inflight} (items of the batch being gathered or sent) and
    * {@code gripcast.buffer.capacity} (the queue's bound). The gauges hold the buffer weakly: they
    * do not keep a discarded buffer alive.
    *
@@ -132,7 +133,7 @@ public final class GripcastMetrics {
    * buffers apart).
    *
    * @param buffer the buffered publisher
-   * @param tags added to both gauges; keep their values few
+   * @param tags added to every gauge; keep their values few
    * @return a binder; call {@link MeterBinder#bindTo(MeterRegistry)}
    */
   public static MeterBinder buffer(BufferedPublisher buffer, Iterable<Tag> tags) {
@@ -141,6 +142,10 @@ public final class GripcastMetrics {
     return registry -> {
       Gauge.builder("gripcast.buffer.queued", buffer, BufferedPublisher::queued)
           .description("Items waiting in the buffered publisher's queue")
+          .tags(t)
+          .register(registry);
+      Gauge.builder("gripcast.buffer.inflight", buffer, BufferedPublisher::inFlight)
+          .description("Items the buffered publisher took from its queue and is sending")
           .tags(t)
           .register(registry);
       Gauge.builder("gripcast.buffer.capacity", buffer, BufferedPublisher::capacity)

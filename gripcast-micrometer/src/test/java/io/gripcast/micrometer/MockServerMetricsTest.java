@@ -190,9 +190,12 @@ class MockServerMetricsTest {
       for (int i = 0; i < 5; i++) {
         b.submit(CHANNEL, Item.of(WsMessage.text("next" + i)));
       }
+      Gauge inflight = registry.get("gripcast.buffer.inflight").tags("buffer", "main").gauge();
       assertEquals(5.0, queued.value(), "the drainer waits for the first batch's answer");
+      assertEquals(1.0, inflight.value(), "the first batch, of one item");
       assertTrue(b.flush(Duration.ofSeconds(10)));
       assertEquals(0.0, queued.value());
+      assertEquals(0.0, inflight.value());
     }
     assertEquals(6.0, registry.find("gripcast.items").tags("outcome", "published").counter().count());
     Meters.assertNoTagContains(registry, CHANNEL);

@@ -71,6 +71,7 @@ class PushpinMetricsTest {
         assertTrue(f.get(5, TimeUnit.SECONDS).success());
       }
       assertEquals(0.0, queued.value());
+      assertEquals(0.0, registry.get("gripcast.buffer.inflight").gauge().value());
       String ep = fs.get(0).get().endpoints().get(0).endpoint();
       assertEquals(20.0, registry.get("gripcast.items").tags("endpoint", ep, "outcome", "published").counter().count());
     }
