@@ -57,6 +57,7 @@ public final class BufferedPublisher implements AutoCloseable {
   private long submitted; // guarded by progress
   private long completed; // guarded by progress
   private volatile boolean closing;
+  private volatile int inFlight; // written by the drainer thread only
 
   private BufferedPublisher(Builder b) {
     this.publisher = b.publisher;
@@ -126,6 +127,15 @@ public final class BufferedPublisher implements AutoCloseable {
   /** Items waiting in the queue (not counting the batch being sent). */
   public int queued() {
     return queue.size();
+  }
+
+  /**
+   * Items taken from the queue and not yet finished: the batch being gathered or sent, 0 when
+   * none. With {@link #queued()}, what the buffer holds; a moment's snapshot, cheap to read from
+   * any thread (for a gauge).
+   */
+  public int inFlight() {
+    return inFlight;
   }
 
   /** The queue's bound. */
@@ -217,6 +227,7 @@ public final class BufferedPublisher implements AutoCloseable {
           continue;
         }
         batch.add(first);
+        inFlight = 1;
         int bytes = first.estimatedBytes();
         long lingerEnd = System.nanoTime() + linger.toNanos();
         while (batch.size() < maxBatchItems) {
@@ -241,9 +252,10 @@ public final class BufferedPublisher implements AutoCloseable {
             }
           }
           batch.add(next);
+          inFlight = batch.size();
           bytes += next.estimatedBytes();
         }
-        send(batch);
+        send(batch, carry != null ? 1 : 0);
         batch.clear();
       } catch (InterruptedException ie) {
         // interrupted by close() after its timeout: close() fails what is still queued
@@ -251,14 +263,19 @@ public final class BufferedPublisher implements AutoCloseable {
         if (carry != null) {
           left.add(carry);
         }
+        inFlight = 0;
         fail(left, new GripException("buffered publisher closed before this item was sent"));
         return;
       }
     }
   }
 
-  /** Sends one batch and waits for it, so batches go out in order and memory stays bounded. */
-  private void send(List<Entry> batch) throws InterruptedException {
+  /**
+   * Sends one batch and waits for it, so batches go out in order and memory stays bounded;
+   * {@code carried} items (0 or 1) stay in flight after it, set before the batch's futures
+   * complete, so that a flush that returns sees the batch no longer in flight.
+   */
+  private void send(List<Entry> batch, int carried) throws InterruptedException {
     List<Publication> ps = new ArrayList<>(batch.size());
     for (Entry e : batch) {
       ps.add(e.publication());
@@ -267,16 +284,19 @@ public final class BufferedPublisher implements AutoCloseable {
     try {
       f = publisher.publishAllAsync(ps);
     } catch (RuntimeException e) { // invalid item, item too large, publisher closed
+      inFlight = carried;
       fail(batch, e);
       return;
     }
     try {
       PublishResult r = f.get();
+      inFlight = carried;
       for (Entry e : batch) {
         e.future().complete(r);
       }
       markDone(batch.size());
     } catch (java.util.concurrent.ExecutionException e) {
+      inFlight = carried;
       fail(batch, e.getCause());
     } catch (InterruptedException ie) {
       f.cancel(true); // the caller fails the batch

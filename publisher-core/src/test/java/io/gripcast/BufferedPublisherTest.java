@@ -68,6 +68,31 @@ class BufferedPublisherTest {
   }
 
   @Test
+  void inFlightCountsTheBatchBeingSentAndQueuedWhatWaitsBehindIt() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      server.enqueue(new MockResponse.Builder().headersDelay(500, TimeUnit.MILLISECONDS).body("Published\n").build());
+      server.enqueue(ok());
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+          BufferedPublisher b = BufferedPublisher.builder(p).maxBatchItems(3).linger(Duration.ofMillis(100)).build()) {
+        assertEquals(0, b.inFlight());
+        for (int i = 0; i < 3; i++) {
+          b.submit("c", Item.of(WsMessage.text("first" + i)));
+        }
+        assertTrue(server.takeRequest(5, TimeUnit.SECONDS) != null, "the first batch went out");
+        for (int i = 0; i < 2; i++) {
+          b.submit("c", Item.of(WsMessage.text("next" + i)));
+        }
+        assertEquals(3, b.inFlight(), "the first batch waits for its answer");
+        assertEquals(2, b.queued());
+        assertTrue(b.flush(Duration.ofSeconds(10)));
+        assertEquals(0, b.inFlight());
+        assertEquals(0, b.queued());
+      }
+    }
+  }
+
+  @Test
   void batchesAreCutByEstimatedBytes() throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.start();
