@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -45,6 +46,10 @@ public final class BufferedPublisher implements AutoCloseable {
   private final Publisher publisher;
   private final BlockingQueue<Entry> queue;
   private final int capacity;
+  private final int maxQueuedBytes;
+  // the queue's estimated bytes, as permits taken by submit and given back when the drainer takes
+  // an item off the queue; Integer.MAX_VALUE permits when only the item count bounds the queue
+  private final Semaphore queuedBytes;
   private final int maxBatchItems;
   private final int maxBatchBytes;
   private final Duration linger;
@@ -62,6 +67,8 @@ public final class BufferedPublisher implements AutoCloseable {
   private BufferedPublisher(Builder b) {
     this.publisher = b.publisher;
     this.capacity = b.capacity;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.queuedBytes = new Semaphore(b.maxQueuedBytes);
     this.queue = new ArrayBlockingQueue<>(b.capacity);
     this.maxBatchItems = b.maxBatchItems;
     this.maxBatchBytes = b.maxBatchBytes;
@@ -106,18 +113,38 @@ public final class BufferedPublisher implements AutoCloseable {
     synchronized (progress) {
       e = new Entry(publication, f, estimateBytes(publication), ++submitted);
     }
+    if (e.estimatedBytes() > maxQueuedBytes) {
+      markDone(1);
+      f.completeExceptionally(new BufferFullException("the item's " + e.estimatedBytes()
+          + " estimated bytes are more than the buffer's maxQueuedBytes of " + maxQueuedBytes
+          + ": raise maxQueuedBytes, or publish it with Publisher.publishAsync"));
+      return f;
+    }
     boolean accepted;
+    String full = capacity + " items";
     try {
-      accepted = overflow == Overflow.REJECT
-          ? queue.offer(e)
-          : queue.offer(e, offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      long deadline = System.nanoTime() + offerTimeout.toNanos();
+      boolean bytesTaken = overflow == Overflow.REJECT
+          ? queuedBytes.tryAcquire(e.estimatedBytes())
+          : queuedBytes.tryAcquire(e.estimatedBytes(), offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (!bytesTaken) {
+        accepted = false;
+        full = maxQueuedBytes + " estimated bytes";
+      } else {
+        accepted = overflow == Overflow.REJECT
+            ? queue.offer(e)
+            : queue.offer(e, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (!accepted) {
+          queuedBytes.release(e.estimatedBytes());
+        }
+      }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
       accepted = false;
     }
     if (!accepted) {
       markDone(1);
-      f.completeExceptionally(new BufferFullException("the publish buffer is full (" + capacity + " items)"
+      f.completeExceptionally(new BufferFullException("the publish buffer is full (" + full + ")"
           + (overflow == Overflow.BLOCK ? " and stayed full for " + offerTimeout.toMillis() + " ms" : "")
           + ": the proxy is slower than the producer, or unavailable"));
     }
@@ -127,6 +154,14 @@ public final class BufferedPublisher implements AutoCloseable {
   /** Items waiting in the queue (not counting the batch being sent). */
   public int queued() {
     return queue.size();
+  }
+
+  /**
+   * The estimated bytes of the items waiting in the queue (not counting the batch being sent): what
+   * {@link Builder#maxQueuedBytes(int)} bounds. A moment's snapshot, cheap to read from any thread.
+   */
+  public long queuedBytes() {
+    return (long) maxQueuedBytes - queuedBytes.availablePermits();
   }
 
   /**
@@ -208,9 +243,20 @@ public final class BufferedPublisher implements AutoCloseable {
     if (!drained) {
       List<Entry> left = new ArrayList<>();
       queue.drainTo(left);
+      for (Entry e : left) {
+        queuedBytes.release(e.estimatedBytes());
+      }
       fail(left, new GripException("buffered publisher closed before this item was sent ("
           + left.size() + " items left after " + closeTimeout.toMillis() + " ms)"));
     }
+  }
+
+  /** An entry the drainer took off the queue (or null): its bytes no longer count as queued. */
+  private Entry taken(Entry e) {
+    if (e != null) {
+      queuedBytes.release(e.estimatedBytes());
+    }
+    return e;
   }
 
   private void drainLoop() {
@@ -218,7 +264,7 @@ public final class BufferedPublisher implements AutoCloseable {
     Entry carry = null; // taken from the queue while lingering, but too big for the batch it came to
     while (true) {
       try {
-        Entry first = carry != null ? carry : queue.poll(100, TimeUnit.MILLISECONDS);
+        Entry first = carry != null ? carry : taken(queue.poll(100, TimeUnit.MILLISECONDS));
         carry = null;
         if (first == null) {
           if (closing && queue.isEmpty()) {
@@ -236,13 +282,13 @@ public final class BufferedPublisher implements AutoCloseable {
             if (bytes + next.estimatedBytes() > maxBatchBytes) {
               break;
             }
-            queue.poll();
+            taken(queue.poll());
           } else {
             long wait = lingerEnd - System.nanoTime();
             if (wait <= 0 || closing) {
               break;
             }
-            next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            next = taken(queue.poll(wait, TimeUnit.NANOSECONDS));
             if (next == null) {
               break;
             }
@@ -368,6 +414,7 @@ public final class BufferedPublisher implements AutoCloseable {
   public static final class Builder {
     private final Publisher publisher;
     private int capacity = 10_000;
+    private int maxQueuedBytes = Integer.MAX_VALUE;
     private int maxBatchItems = 500;
     private int maxBatchBytes = 900_000;
     private Duration linger = Duration.ofMillis(5);
@@ -383,6 +430,17 @@ public final class BufferedPublisher implements AutoCloseable {
     /** The most items the queue holds (default 10,000). */
     public Builder capacity(int items) {
       capacity = Args.atLeast(items, 1, "capacity");
+      return this;
+    }
+
+    /**
+     * The most estimated bytes the queue holds (default: no bound but the item count). Items carry
+     * their content, so with large or uneven items this, not {@link #capacity(int)}, is what keeps
+     * the memory bound; a full queue in bytes behaves like a full queue in items (see
+     * {@link Overflow}), and an item larger than the bound is refused at once.
+     */
+    public Builder maxQueuedBytes(int bytes) {
+      maxQueuedBytes = Args.atLeast(bytes, 64, "maxQueuedBytes");
       return this;
     }
 

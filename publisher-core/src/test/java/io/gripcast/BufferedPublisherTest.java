@@ -93,6 +93,51 @@ class BufferedPublisherTest {
   }
 
   @Test
+  void aByteBoundKeepsTheQueueUnderItRefusesWhatCannotFitAndEmptiesAsItDrains() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      // the first batch waits 1 s for its answer, so what is submitted meanwhile stays queued
+      server.enqueue(new MockResponse.Builder().headersDelay(1, TimeUnit.SECONDS).body("Published\n").build());
+      for (int i = 0; i < 20; i++) {
+        server.enqueue(ok());
+      }
+      String kb = "x".repeat(1_000);
+      try (Publisher p = Publisher.builder().endpoint("http://127.0.0.1:" + server.getPort()).build();
+          BufferedPublisher b = BufferedPublisher.builder(p).capacity(10_000).maxQueuedBytes(60_000).maxBatchItems(1)
+              .overflow(BufferedPublisher.Overflow.REJECT).linger(Duration.ZERO).build()) {
+        CompletableFuture<PublishResult> tooBig = b.submit("c", Item.of(WsMessage.text("y".repeat(20_000))));
+        ExecutionException big = assertThrows(ExecutionException.class, tooBig::get, "refused at once");
+        assertTrue(big.getCause().getMessage().contains("more than the buffer's maxQueuedBytes of 60000"), big.getCause().getMessage());
+        b.submit("c", Item.of(WsMessage.text("first")));
+        assertTrue(server.takeRequest(5, TimeUnit.SECONDS) != null, "the first batch went out and waits");
+        int accepted = 0;
+        int refused = 0;
+        for (int i = 0; i < 50; i++) {
+          CompletableFuture<PublishResult> f = b.submit("c", Item.of(WsMessage.text(kb)));
+          if (f.isCompletedExceptionally()) {
+            ExecutionException e = assertThrows(ExecutionException.class, f::get);
+            assertInstanceOf(BufferFullException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("60000 estimated bytes"), e.getCause().getMessage());
+            refused++;
+          } else {
+            accepted++;
+          }
+          assertTrue(b.queuedBytes() <= 60_000, "queued " + b.queuedBytes() + " bytes");
+        }
+        // estimates are upper bounds (up to 6 bytes a char, for JSON escapes): a 1,000-char item counts
+        // about 6 kB, so a 60 kB bound holds under ten of them, however many the count bound allows
+        assertTrue(accepted >= 5 && accepted < 11, "accepted " + accepted);
+        assertEquals(50, accepted + refused);
+        assertEquals(accepted, b.queued(), "the count bound (10,000) never came into it");
+        assertTrue(b.queuedBytes() >= accepted * 1_000L, "bytes estimated for what waits: " + b.queuedBytes());
+        assertTrue(b.flush(Duration.ofSeconds(20)));
+        assertEquals(0, b.queuedBytes(), "drained: nothing counts as queued");
+        assertTrue(b.submit("c", Item.of(WsMessage.text(kb))).get(10, TimeUnit.SECONDS).success(), "room again");
+      }
+    }
+  }
+
+  @Test
   void batchesAreCutByEstimatedBytes() throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.start();

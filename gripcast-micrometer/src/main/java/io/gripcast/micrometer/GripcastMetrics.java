@@ -116,8 +116,10 @@ public final class GripcastMetrics {
 
   /**
    * Gauges over a buffered publisher's queue: {@code gripcast.buffer.queued} (items waiting),
-   * {@code gripcast.buffer.inflight} (items of the batch being gathered or sent) and
-   * {@code gripcast.buffer.capacity} (the queue's bound). The gauges hold the buffer weakly: they
+   * {@code gripcast.buffer.inflight} (items of the batch being gathered or sent),
+   * {@code gripcast.buffer.capacity} (the queue's bound in items) and
+   * {@code gripcast.buffer.queued.bytes} (the estimated bytes waiting, what
+   * {@code maxQueuedBytes} bounds). The gauges hold the buffer weakly: they
    * do not keep a discarded buffer alive.
    *
    * @param buffer the buffered publisher
@@ -150,6 +152,11 @@ public final class GripcastMetrics {
           .register(registry);
       Gauge.builder("gripcast.buffer.capacity", buffer, BufferedPublisher::capacity)
           .description("The most items the buffered publisher's queue holds")
+          .tags(t)
+          .register(registry);
+      Gauge.builder("gripcast.buffer.queued.bytes", buffer, BufferedPublisher::queuedBytes)
+          .description("Estimated bytes of the items waiting in the buffered publisher's queue")
+          .baseUnit("bytes")
           .tags(t)
           .register(registry);
     };

@@ -191,11 +191,15 @@ class MockServerMetricsTest {
         b.submit(CHANNEL, Item.of(WsMessage.text("next" + i)));
       }
       Gauge inflight = registry.get("gripcast.buffer.inflight").tags("buffer", "main").gauge();
+      Gauge bytes = registry.get("gripcast.buffer.queued.bytes").tags("buffer", "main").gauge();
       assertEquals(5.0, queued.value(), "the drainer waits for the first batch's answer");
       assertEquals(1.0, inflight.value(), "the first batch, of one item");
+      assertEquals((double) b.queuedBytes(), bytes.value());
+      assertTrue(bytes.value() > 5 * "next0".length(), "five items' estimated bytes: " + bytes.value());
       assertTrue(b.flush(Duration.ofSeconds(10)));
       assertEquals(0.0, queued.value());
       assertEquals(0.0, inflight.value());
+      assertEquals(0.0, bytes.value());
     }
     assertEquals(6.0, registry.find("gripcast.items").tags("outcome", "published").counter().count());
     Meters.assertNoTagContains(registry, CHANNEL);
