@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gripcast.build.SamTemplate;
 import io.gripcast.config.GripUrl;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,7 @@ class SamTemplateIT {
 
   @Test
   void isASamTemplate() {
-    assertEquals("AWS::Serverless-2016-10-31", t.root.get("Transform"));
+    assertEquals("AWS::Serverless-2016-10-31", t.root().get("Transform"));
     assertEquals("AWS::Serverless::Function", t.resource(FN).get("Type"));
   }
 

@@ -1,4 +1,4 @@
-package io.gripcast.examples.echo;
+package io.gripcast.build;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,44 +21,55 @@ import org.yaml.snakeyaml.nodes.Tag;
  * A SAM template read as plain maps and lists. CloudFormation's short-form functions ({@code !Ref X},
  * {@code !Sub "..."}, {@code !GetAtt A.B}) become their long form ({@code {"Ref": "X"}}, ...), so a
  * test can check what a reference points at. (Jackson's YAML reader drops these tags, hence
- * SnakeYAML, the parser under it, with constructors for the tags.)
+ * SnakeYAML, the parser under it, with constructors for the tags.) Used by the Lambda examples'
+ * SamTemplateIT; failures are {@link AssertionError}s naming what is wrong.
  */
-final class SamTemplate {
-  final Map<String, Object> root;
+public final class SamTemplate {
+  private final Map<String, Object> root;
 
   private SamTemplate(Map<String, Object> root) {
     this.root = root;
   }
 
-  static SamTemplate read(Path file) throws IOException {
+  /** Reads a SAM (CloudFormation) template. */
+  public static SamTemplate read(Path file) throws IOException {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       Map<String, Object> root = new Yaml(new CfnConstructor()).load(r);
       return new SamTemplate(root);
     }
   }
 
+  /** The template's top level. */
+  public Map<String, Object> root() {
+    return root;
+  }
+
+  /** {@code o} as a mapping; {@code what} names it in the failure. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object o, String what) {
+  public static Map<String, Object> map(Object o, String what) {
     if (!(o instanceof Map)) {
       throw new AssertionError(what + " is not a mapping: " + o);
     }
     return (Map<String, Object>) o;
   }
 
-  Map<String, Object> section(String name) {
+  /** A top-level section: {@code Resources}, {@code Parameters}, {@code Outputs}, ... */
+  public Map<String, Object> section(String name) {
     return map(root.get(name), name);
   }
 
-  Map<String, Object> resource(String name) {
+  /** A resource by its logical id. */
+  public Map<String, Object> resource(String name) {
     return map(section("Resources").get(name), "Resources." + name);
   }
 
-  Map<String, Object> properties(String resource) {
+  /** A resource's {@code Properties}. */
+  public Map<String, Object> properties(String resource) {
     return map(resource(resource).get("Properties"), "Resources." + resource + ".Properties");
   }
 
   /** A function property, falling back to Globals.Function as SAM does. */
-  Object functionProperty(String function, String property) {
+  public Object functionProperty(String function, String property) {
     Object own = properties(function).get(property);
     if (own != null) {
       return own;
@@ -72,7 +83,7 @@ final class SamTemplate {
   }
 
   /** The target of a {@code !Ref}, or null when {@code value} is not one. */
-  static String ref(Object value) {
+  public static String ref(Object value) {
     return value instanceof Map<?, ?> m && m.size() == 1 && m.get("Ref") instanceof String s ? s : null;
   }
 
@@ -106,7 +117,7 @@ final class SamTemplate {
    * Loads {@code handler} ("class::method") from {@code jar} alone (nothing from the test class
    * path but the JDK), as Lambda would, and checks it is a {@code RequestHandler} with that method.
    */
-  static void assertJarRunsHandler(java.nio.file.Path jar, String handler) throws Exception {
+  public static void assertJarRunsHandler(java.nio.file.Path jar, String handler) throws Exception {
     if (!java.nio.file.Files.isRegularFile(jar)) {
       throw new AssertionError("CodeUri " + jar + " does not exist: the template must point at the jar the pom builds");
     }
