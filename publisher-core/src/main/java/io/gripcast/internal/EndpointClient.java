@@ -320,12 +320,8 @@ public final class EndpointClient {
       SocketTimeoutException timeout = new SocketTimeoutException("no answer within the call timeout of "
           + timeoutNanos / 1_000_000 + " ms, " + exchange.phase());
       exchange.cancel();
-      Runnable fail = () -> attempt.completeExceptionally(new AttemptFailure(attempts, timeout, written));
-      try {
-        callbacks.execute(fail); // the caller's stages run on the completing thread: not this one
-      } catch (RuntimeException e) {
-        fail.run();
-      }
+      // the caller's stages run on the completing thread: not this one
+      Threads.executeOrRun(callbacks, () -> attempt.completeExceptionally(new AttemptFailure(attempts, timeout, written)));
     }
   }
 

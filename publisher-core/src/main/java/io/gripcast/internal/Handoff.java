@@ -3,7 +3,6 @@ package io.gripcast.internal;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -98,13 +97,8 @@ final class Handoff {
   }
 
   private void start() {
-    try {
-      executor.execute(this::drain);
-    } catch (RuntimeException e) {
-      // shutting down (RejectedExecutionException), or a caller's executor that broke its contract:
-      // run them here rather than leave their futures waiting for ever
-      drain();
-    }
+    // refused (shutting down, or a caller's executor that broke its contract): drained here
+    Threads.executeOrRun(executor, this::drain);
   }
 
   private void drain() {

@@ -397,11 +397,7 @@ final class NioExchange implements Transport.Exchange {
     } else {
       // never reached a loop (cancelled while resolving, or failed as a queued op of a dying loop
       // that has no loop field yet): complete off the selector thread all the same
-      try {
-        transport.callbacks.execute(r);
-      } catch (RejectedExecutionException e) {
-        r.run();
-      }
+      Threads.executeOrRun(transport.callbacks, r);
     }
   }
 }

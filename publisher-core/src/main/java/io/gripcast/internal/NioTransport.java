@@ -85,7 +85,6 @@ public final class NioTransport implements Transport {
   final Executor callbacks;
   final Resolver resolver;
   final SocketOpener sockets;
-  private final String userAgent;
 
   private volatile HeadTemplate headTemplate; // the last endpoint's request head, but for Content-Length
 
@@ -113,7 +112,6 @@ public final class NioTransport implements Transport {
     this.callTimeoutNanos = callTimeout.toNanos();
     this.callbacks = callbacks;
     this.resolver = Objects.requireNonNull(resolver, "resolver");
-    this.userAgent = UserAgent.VALUE;
   }
 
   /** True for the endpoints this transport serves: plain http. */
@@ -133,7 +131,7 @@ public final class NioTransport implements Transport {
   byte[] head(HttpUrl url, String authorization, int contentLength) {
     HeadTemplate t = headTemplate;
     if (t == null || !t.url.equals(url) || !Objects.equals(t.authorization, authorization)) {
-      t = new HeadTemplate(url, authorization, userAgent);
+      t = new HeadTemplate(url, authorization);
       headTemplate = t; // one endpoint per transport is the common case; a miss only rebuilds
     }
     return t.head(contentLength);
@@ -150,14 +148,14 @@ public final class NioTransport implements Transport {
     final byte[] before;
     final byte[] after;
 
-    HeadTemplate(HttpUrl url, String authorization, String userAgent) {
+    HeadTemplate(HttpUrl url, String authorization) {
       this.url = url;
       this.authorization = authorization;
       String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
       String query = url.encodedQuery();
       String b = "POST " + url.encodedPath() + (query == null ? "" : "?" + query) + " HTTP/1.1\r\n"
           + "Host: " + host + ':' + url.port() + "\r\n"
-          + "User-Agent: " + userAgent + "\r\n"
+          + "User-Agent: " + UserAgent.VALUE + "\r\n"
           + "Content-Type: application/json\r\n"
           + "Content-Length: ";
       StringBuilder a = new StringBuilder(128).append("\r\nAccept: text/plain\r\n");

@@ -151,11 +151,7 @@ public final class OkHttpTransport implements Transport {
   }
 
   private void complete(Runnable r) {
-    try {
-      callbacks.execute(r);
-    } catch (RuntimeException e) { // shutting down: nothing else will run it
-      r.run();
-    }
+    Threads.executeOrRun(callbacks, r);
   }
 
   /** Nothing of its own to stop: the publisher owns (or the caller owns) the client's dispatcher. */

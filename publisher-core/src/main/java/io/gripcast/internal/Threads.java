@@ -1,5 +1,6 @@
 package io.gripcast.internal;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -31,6 +32,19 @@ public final class Threads {
         new java.util.concurrent.LinkedBlockingQueue<>(), daemonFactory(prefix));
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /**
+   * Hands {@code task} to {@code executor}, or runs it here when the executor refuses it (it is
+   * shutting down, or a caller's executor broke its contract). Why: the tasks complete futures,
+   * and a completion that runs nowhere would leave its caller waiting.
+   */
+  static void executeOrRun(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RuntimeException refused) {
+      task.run();
+    }
   }
 
   /** A pool that grows on demand and lets idle threads go after 60 s, like OkHttp's own. */
