@@ -114,10 +114,6 @@ public final class NioTransport implements Transport {
     this.resolver = Objects.requireNonNull(resolver, "resolver");
   }
 
-  /** True for the endpoints this transport serves: plain http. */
-  public static boolean supports(HttpUrl url) {
-    return !url.isHttps();
-  }
 
   @Override
   public Transport.Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {

@@ -4,7 +4,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +44,6 @@ public final class Threads {
     } catch (RuntimeException refused) {
       task.run();
     }
-  }
-
-  /** A pool that grows on demand and lets idle threads go after 60 s, like OkHttp's own. */
-  public static ExecutorService cachedDaemonPool(String prefix) {
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        daemonFactory(prefix));
   }
 
   /** A one-thread scheduler created on first use; after shutdown, get() throws. */

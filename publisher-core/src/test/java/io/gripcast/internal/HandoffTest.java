@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The selector's hand-off of completions: batched, in order, and never stuck behind a blocked task. */
 class HandoffTest {
-  private final ExecutorService pool = Threads.cachedDaemonPool("handoff-test");
+  private final ExecutorService pool = Threads.boundedDaemonPool("handoff-test", Handoff.MAX_DRAINERS);
   private final AtomicInteger executes = new AtomicInteger();
   private final Executor counting = r -> {
     executes.incrementAndGet();

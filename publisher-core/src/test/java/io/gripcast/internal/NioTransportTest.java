@@ -50,7 +50,7 @@ class NioTransportTest {
 
   @BeforeEach
   void start() throws IOException {
-    callbacks = Threads.cachedDaemonPool("test-callback");
+    callbacks = Threads.boundedDaemonPool("test-callback", Handoff.MAX_DRAINERS);
     transport = transport(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15));
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
   }
