@@ -333,7 +333,7 @@ final class PublishCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------ sending
 
   private Publisher publisher() {
-    prepared = Targets.prepare(specs, user, bearer, ctx, this::warn);
+    prepared = Targets.prepare(specs, user, bearer, true, ctx, this::warn);
     RetryPolicy retry = retries == 0
         ? RetryPolicy.none()
         : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
@@ -358,6 +358,7 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
     prepared.endpoints().forEach(b::endpoint);
+    prepared.zmq().forEach(b::endpoint);
     return b.build();
   }
 
@@ -395,6 +396,9 @@ final class PublishCommand implements Callable<Integer> {
       if (auth != null) {
         out.println(auth);
       }
+    }
+    for (io.gripcast.config.ZmqEndpoint z : prepared.zmq()) {
+      out.println("ZeroMQ PUSH " + z.spec() + ": one message per item, 'J' followed by the item object");
     }
     out.println("Content-Type: application/json");
     out.println();

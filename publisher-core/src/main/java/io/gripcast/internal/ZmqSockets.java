@@ -80,6 +80,9 @@ final class ZmqSockets implements AutoCloseable {
 
   ZmqSockets(String threadName, int lingerMillis) {
     this.lingerMillis = lingerMillis;
+    // ZContext.close() sets its own linger on every socket before closing it, 0 by default, which
+    // would discard what is still queued: the items of a publish that just reported SENT
+    context.setLinger(lingerMillis);
     this.thread = new Thread(this::loop, threadName);
     thread.setDaemon(true);
     thread.start();
