@@ -76,7 +76,10 @@ import okhttp3.OkHttpClient;
  *   <li>{@code gripcast-dns-N}: host name lookups for the selector transport, at most 4;
  *   <li>{@code gripcast-retry}: one, waits between retries;
  *   <li>{@code gripcast-watchdog}: one, ends any attempt still running past its call timeout plus
- *       200 ms, whatever the transports do.
+ *       200 ms, whatever the transports do;
+ *   <li>{@code gripcast-zmq}: one, only with ZeroMQ endpoints ({@link ZmqEndpoint}): owns their
+ *       sockets (JeroMQ adds its own I/O and reaper threads, stopped on close too);
+ *   <li>{@code gripcast-resolve}: one, only with cluster endpoints: resolves them again periodically.
  * </ul>
  * When you pass your own {@link OkHttpClient}, its dispatcher and connection pool stay yours.
  *
