@@ -211,7 +211,9 @@ public final class Publisher implements AutoCloseable {
     boolean anyZmq = b.endpoints.stream().anyMatch(o -> o instanceof ZmqEndpoint);
     boolean anyCluster = b.endpoints.stream().anyMatch(o -> o instanceof Cluster);
     // ZeroMQ loads JeroMQ, an optional dependency, only here: a missing jar fails build() naming it
-    this.zmq = anyZmq ? ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), 2_000)) : null;
+    // the linger only lasts while messages are still queued: a short-lived process (the CLI) must not
+    // exit before its SENT items left, so it gets the whole close timeout
+    this.zmq = anyZmq ? ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), Integer.MAX_VALUE)) : null;
     this.resolving = anyCluster
         ? Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("gripcast-resolve"))
         : null;
@@ -554,7 +556,7 @@ public final class Publisher implements AutoCloseable {
       resolving.shutdownNow();
     }
     if (zmq != null) {
-      zmq.close(); // queued messages get up to the linger (the close timeout, at most 2 s) to go out
+      zmq.close(); // queued messages get up to the linger (the close timeout) to go out
     }
     if (nio != null) {
       nio.shutdown(); // before the callback pool: the attempts it ends complete there
