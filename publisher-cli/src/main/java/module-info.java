@@ -6,6 +6,8 @@ module io.gripcast.cli {
   requires io.gripcast;
   requires info.picocli;
   requires okhttp3;
+  // publish --spec tcp://...: the core loads it (requires static there), the CLI ships it
+  requires org.zeromq.jeromq;
   requires jdk.httpserver;
   // the bench command reads its own CPU time
   requires jdk.management;

@@ -12,6 +12,8 @@ module io.gripcast {
   // jjwt's API; its implementation and Jackson binding are automatic modules that load by
   // reflection and ServiceLoader, resolved with jjwt.api from the module path
   requires jjwt.api;
+  // optional: only ZeroMQ endpoints load it, and Publisher.build() names the jar when it is missing
+  requires static org.zeromq.jeromq;
 
   exports io.gripcast;
   exports io.gripcast.auth;

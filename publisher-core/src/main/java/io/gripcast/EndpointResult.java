@@ -50,7 +50,7 @@ public final class EndpointResult {
     return status;
   }
 
-  /** HTTP attempts made, retries included, over all the request's batches. */
+  /** HTTP attempts made, retries included, over all the request's batches (ZeroMQ: messages sent). */
   public int attempts() {
     return attempts;
   }
@@ -60,7 +60,7 @@ public final class EndpointResult {
     return requests;
   }
 
-  /** Items the endpoint accepted; on failure, those of the batches before the failed one. */
+  /** Items the endpoint accepted (ZeroMQ: items sent); on failure, those of the batches before the failed one. */
   public int itemsPublished() {
     return itemsPublished;
   }
@@ -83,9 +83,9 @@ public final class EndpointResult {
     return failure;
   }
 
-  /** True when the endpoint accepted every item. */
+  /** True when the endpoint accepted every item, or (ZeroMQ) every item was sent: {@link Outcome#isSuccess()}. */
   public boolean success() {
-    return outcome == Outcome.PUBLISHED;
+    return outcome.isSuccess();
   }
 
   @Override

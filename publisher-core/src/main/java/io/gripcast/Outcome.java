@@ -4,6 +4,15 @@ package io.gripcast;
 public enum Outcome {
   /** The proxy accepted every item (HTTP 2xx). Accepted is not delivered: see docs/reliability.md. */
   PUBLISHED(false, 0),
+  /**
+   * A ZeroMQ endpoint ({@link io.gripcast.config.ZmqEndpoint}): every item was handed to a ZeroMQ
+   * socket that had a live connection to the instance. This is <em>not</em> an acknowledgement:
+   * ZeroMQ gives none, Pushpin only logs an item it cannot parse, and items still queued when the
+   * connection drops are lost. For PUB, an instance whose SUB socket has not (yet) subscribed to
+   * the channel gets nothing: ZeroMQ drops it at the sender, and
+   * {@link EndpointResult#message()} says so. Counts as a success.
+   */
+  SENT(false, 0),
   /** The proxy rejected the request (a 4xx other than 401, 403 and 429, or a redirect); do not retry as is. */
   REJECTED(false, 4),
   /** The proxy refused the credentials (401 or 403); fix the key or token. */
@@ -33,7 +42,7 @@ public enum Outcome {
 
   /**
    * Whether this outcome is worse than {@code other} when several endpoints end differently, in
-   * the order PUBLISHED &lt; CANCELLED &lt; UNAVAILABLE &lt; UNKNOWN &lt; REJECTED &lt;
+   * the order PUBLISHED = SENT &lt; CANCELLED &lt; UNAVAILABLE &lt; UNKNOWN &lt; REJECTED &lt;
    * AUTH_REFUSED: what retrying cannot fix outranks what it may, and UNKNOWN outranks UNAVAILABLE
    * because the caller must decide whether to publish again.
    */
@@ -46,8 +55,8 @@ public enum Outcome {
     return retryable;
   }
 
-  /** True for {@link #PUBLISHED}. */
+  /** True for {@link #PUBLISHED} and {@link #SENT}. */
   public boolean isSuccess() {
-    return this == PUBLISHED;
+    return this == PUBLISHED || this == SENT;
   }
 }

@@ -1,18 +1,25 @@
 package io.gripcast;
 
 import io.gripcast.config.Endpoint;
+import io.gripcast.config.GripConfigException;
 import io.gripcast.config.GripUrl;
+import io.gripcast.config.ZmqEndpoint;
 import io.gripcast.internal.Args;
 import io.gripcast.internal.Batches;
+import io.gripcast.internal.ClusterDestination;
+import io.gripcast.internal.Destination;
 import io.gripcast.internal.EndpointClient;
+import io.gripcast.internal.HttpDestination;
 import io.gripcast.internal.IdGenerator;
 import io.gripcast.internal.NioTransport;
 import io.gripcast.internal.OkHttpTransport;
 import io.gripcast.internal.PublishCall;
+import io.gripcast.internal.PublishRun;
 import io.gripcast.internal.Target;
 import io.gripcast.internal.Threads;
 import io.gripcast.internal.Transport;
 import io.gripcast.internal.Watchdog;
+import io.gripcast.internal.ZmqDestination;
 import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
 import java.net.Proxy;
@@ -20,7 +27,9 @@ import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -29,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,7 +76,10 @@ import okhttp3.OkHttpClient;
  *   <li>{@code gripcast-dns-N}: host name lookups for the selector transport, at most 4;
  *   <li>{@code gripcast-retry}: one, waits between retries;
  *   <li>{@code gripcast-watchdog}: one, ends any attempt still running past its call timeout plus
- *       200 ms, whatever the transports do.
+ *       200 ms, whatever the transports do;
+ *   <li>{@code gripcast-zmq}: one, only with ZeroMQ endpoints ({@link ZmqEndpoint}): owns their
+ *       sockets (JeroMQ adds its own I/O and reaper threads, stopped on close too);
+ *   <li>{@code gripcast-resolve}: one, only with cluster endpoints: resolves them again periodically.
  * </ul>
  * When you pass your own {@link OkHttpClient}, its dispatcher and connection pool stay yours.
  *
@@ -84,7 +97,7 @@ public final class Publisher implements AutoCloseable {
   /** The environment variable {@link Builder#endpointFromEnvironment()} reads the channel prefix from. */
   public static final String ENV_GRIP_PREFIX = "GRIP_PREFIX";
 
-  private final List<EndpointClient> clients;
+  private final List<Destination> destinations;
   private final SuccessPolicy successPolicy;
   private final int maxBodyBytes;
   private final boolean idempotentIds;
@@ -97,6 +110,8 @@ public final class Publisher implements AutoCloseable {
   private final NioTransport nio; // null when no endpoint goes through the selector transport
   private final ExecutorService ownedCallbacks; // null when the caller passed an executor
   private final ExecutorService ownedOkHttpExecutor; // null when no OkHttp or the caller's client
+  private final ZmqDestination.Io zmq; // null when no ZeroMQ endpoint
+  private final ScheduledExecutorService resolving; // null when no cluster endpoint
   private final Threads.LazyScheduler scheduler = new Threads.LazyScheduler("gripcast-retry");
   private final Watchdog watchdog = new Watchdog("gripcast-watchdog");
   private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
@@ -114,9 +129,17 @@ public final class Publisher implements AutoCloseable {
     this.closeTimeout = b.closeTimeout;
     this.callTimeout = b.callTimeout;
     this.retryPolicy = b.retryPolicy;
-    // Which transport carries each endpoint (see HttpTransport): decided once, here.
-    List<Boolean> viaSelector = new ArrayList<>(b.endpoints.size());
-    for (Endpoint e : b.endpoints) {
+    // Which transport carries each HTTP endpoint (see HttpTransport): decided once, here.
+    List<Endpoint> httpEndpoints = new ArrayList<>();
+    for (Object o : b.endpoints) {
+      if (o instanceof Endpoint) {
+        httpEndpoints.add((Endpoint) o);
+      } else if (o instanceof Cluster) {
+        httpEndpoints.add(((Cluster) o).endpoint);
+      }
+    }
+    List<Boolean> viaSelector = new ArrayList<>(httpEndpoints.size());
+    for (Endpoint e : httpEndpoints) {
       boolean http = "http".equalsIgnoreCase(e.publishUri().getScheme());
       switch (b.transport) {
         case SELECTOR:
@@ -185,14 +208,40 @@ public final class Publisher implements AutoCloseable {
     this.nio = needSelector
         ? new NioTransport(b.connectTimeout, b.readTimeout, b.writeTimeout, b.callTimeout, callbacks)
         : null;
-    List<EndpointClient> cs = new ArrayList<>();
-    for (int i = 0; i < b.endpoints.size(); i++) {
-      Target t = Endpoints.target(b.endpoints.get(i), b.tokenTtl);
-      Transport transport = viaSelector.get(i) ? nio : okHttp;
-      cs.add(new EndpointClient(t, transport, b.retryPolicy, scheduler::get, listener, () -> closed,
-          watchdog, b.callTimeout, callbacks));
+    boolean anyZmq = b.endpoints.stream().anyMatch(o -> o instanceof ZmqEndpoint);
+    boolean anyCluster = b.endpoints.stream().anyMatch(o -> o instanceof Cluster);
+    // ZeroMQ loads JeroMQ, an optional dependency, only here: a missing jar fails build() naming it
+    // the linger only lasts while messages are still queued: a short-lived process (the CLI) must not
+    // exit before its SENT items left, so it gets the whole close timeout
+    this.zmq = anyZmq ? ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), Integer.MAX_VALUE)) : null;
+    this.resolving = anyCluster
+        ? Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("gripcast-resolve"))
+        : null;
+    List<Destination> ds = new ArrayList<>();
+    int http = 0;
+    for (Object o : b.endpoints) {
+      if (o instanceof ZmqEndpoint) {
+        ds.add(zmq.destination((ZmqEndpoint) o, b.callTimeout, callbacks));
+        continue;
+      }
+      Endpoint e = o instanceof Cluster ? ((Cluster) o).endpoint : (Endpoint) o;
+      Transport transport = viaSelector.get(http++) ? nio : okHttp;
+      int limit = e.maxBodyBytes().orElse(maxBodyBytes);
+      Target t = Endpoints.target(e, b.tokenTtl);
+      if (o instanceof Cluster) {
+        ClusterDestination cluster = new ClusterDestination(t.publishUrl(), t.display(), t.authorization(),
+            b.resolver, limit, target -> new EndpointClient(target, transport, b.retryPolicy, scheduler::get,
+                listener, () -> closed, watchdog, b.callTimeout, callbacks));
+        cluster.refresh(); // the first resolution, here, so that the first publish knows the instances
+        long every = b.resolveInterval.toMillis();
+        resolving.scheduleWithFixedDelay(cluster::refresh, every, every, TimeUnit.MILLISECONDS);
+        ds.add(cluster);
+      } else {
+        ds.add(new HttpDestination(new EndpointClient(t, transport, b.retryPolicy, scheduler::get, listener,
+            () -> closed, watchdog, b.callTimeout, callbacks), limit));
+      }
     }
-    this.clients = List.copyOf(cs);
+    this.destinations = List.copyOf(ds);
   }
 
   /** No proxy configured for the endpoint (system properties or a custom ProxySelector). */
@@ -214,13 +263,53 @@ public final class Publisher implements AutoCloseable {
     return new Builder();
   }
 
-  /** The endpoints' publish URLs, without credentials, in publish order. */
+  /**
+   * The endpoints' publish URLs, without credentials, in publish order: a cluster endpoint is shown
+   * once, as its URL followed by {@code (cluster)}; a ZeroMQ endpoint as
+   * {@code zmq-push tcp://host:port} or {@code zmq-pub tcp://host:port}.
+   */
   public List<String> endpoints() {
     List<String> out = new ArrayList<>();
-    for (EndpointClient c : clients) {
-      out.add(c.target().display());
+    for (Destination d : destinations) {
+      out.add(d.display());
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Waits until the instance behind every ZeroMQ PUB endpoint has subscribed to {@code channel}
+   * (with the {@link Builder#channelPrefix} applied), and says whether that happened within
+   * {@code timeout}.
+   *
+   * <p>Why: Pushpin's SUB socket subscribes only to the channels that have subscribers on that
+   * instance, and only once its connection to this publisher is up; until then ZeroMQ drops PUB
+   * messages at the sender (the "slow joiner"). gripcast's PUB endpoints are XPUB sockets that see
+   * those subscriptions, so this returns true exactly when a message on {@code channel} would now
+   * be passed to every instance. It cannot tell whether a later item will be delivered: that still
+   * comes without acknowledgement (see {@link Outcome#SENT}).
+   *
+   * @throws IllegalStateException when this publisher has no ZeroMQ PUB endpoint
+   * @throws GripException when interrupted (the interrupt flag is set again)
+   */
+  public boolean awaitSubscribers(String channel, Duration timeout) {
+    Objects.requireNonNull(channel, "channel");
+    Args.nonNegative(timeout, "timeout");
+    List<ZmqDestination> pubs = new ArrayList<>();
+    for (Destination d : destinations) {
+      if (d instanceof ZmqDestination && ((ZmqDestination) d).isPub()) {
+        pubs.add((ZmqDestination) d);
+      }
+    }
+    if (pubs.isEmpty()) {
+      throw new IllegalStateException("awaitSubscribers needs a ZeroMQ PUB endpoint (ZmqEndpoint.pub);"
+          + " this publisher has none");
+    }
+    try {
+      return zmq.awaitSubscribed(pubs, channelPrefix + channel, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GripException("interrupted while waiting for subscribers", e);
+    }
   }
 
   // ------------------------------------------------------------------ synchronous
@@ -314,12 +403,29 @@ public final class Publisher implements AutoCloseable {
     }
     List<Publication> prefixed = withPrefix(publications);
     List<Publication> toSend = idempotentIds ? IdGenerator.withIds(prefixed) : prefixed;
-    List<Batches.Batch> batches = Batches.split(toSend, maxBodyBytes);
+    // Everything that can fail on the input is done here, before anything is sent: each body
+    // limit's batches once, and the ZeroMQ messages when a ZeroMQ endpoint needs them.
+    Map<Integer, List<Batches.Batch>> batches = new LinkedHashMap<>(2);
+    List<byte[]> zmqItems = null;
+    int requests = 1;
+    for (Destination d : destinations) {
+      int limit = d.maxBodyBytes();
+      if (limit == 0) {
+        if (zmqItems == null) {
+          zmqItems = ZmqDestination.encode(toSend);
+        }
+      } else if (!batches.containsKey(limit)) {
+        List<Batches.Batch> split = Batches.split(toSend, limit);
+        batches.put(limit, split);
+        requests = Math.max(requests, split.size());
+      }
+    }
+    Destination.Job job = new Destination.Job(toSend, batches, zmqItems);
     PublishCall call = new PublishCall();
     CompletableFuture<PublishResult> result = new CompletableFuture<>();
-    List<EndpointClient.Run> runs = new ArrayList<>(clients.size());
-    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(clients.size());
-    InFlight entry = new InFlight(call, runs, result, batches.size());
+    List<PublishRun> runs = new ArrayList<>(destinations.size());
+    List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(destinations.size());
+    InFlight entry = new InFlight(call, runs, result, requests);
     inFlight.add(entry);
     result.whenComplete((r, t) -> {
       inFlight.remove(entry);
@@ -327,10 +433,11 @@ public final class Publisher implements AutoCloseable {
         call.cancel();
       }
     });
-    for (EndpointClient c : clients) {
-      EndpointClient.Run run = c.publish(batches, call);
-      runs.add(run);
-      perEndpoint.add(run.result());
+    for (Destination d : destinations) {
+      for (PublishRun run : d.publish(job, call)) {
+        runs.add(run);
+        perEndpoint.add(run.result());
+      }
     }
     CompletableFuture.allOf(perEndpoint.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
       List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
@@ -389,7 +496,7 @@ public final class Publisher implements AutoCloseable {
         // Never reached while the transports and the retry scheduler work: a last line so that a
         // synchronous caller is never stuck. What is still running is cancelled and reported.
         entry.call().cancel();
-        for (EndpointClient.Run run : entry.runs()) {
+        for (PublishRun run : entry.runs()) {
           run.abandon(Outcome.UNKNOWN, "no outcome within the publish's bound of " + bound
               + " ms; cancelled, the proxy may have accepted the items");
         }
@@ -439,12 +546,18 @@ public final class Publisher implements AutoCloseable {
     // What is still running ends as CANCELLED, so each caller learns its publish did not complete.
     for (InFlight f : pending) {
       f.call().cancel();
-      for (EndpointClient.Run run : f.runs()) {
+      for (PublishRun run : f.runs()) {
         run.abandon("publisher closed before this publish finished");
       }
     }
     scheduler.shutdown();
     watchdog.close();
+    if (resolving != null) {
+      resolving.shutdownNow();
+    }
+    if (zmq != null) {
+      zmq.close(); // queued messages get up to the linger (the close timeout) to go out
+    }
     if (nio != null) {
       nio.shutdown(); // before the callback pool: the attempts it ends complete there
     }
@@ -463,7 +576,7 @@ public final class Publisher implements AutoCloseable {
     return "Publisher" + endpoints();
   }
 
-  private record InFlight(PublishCall call, List<EndpointClient.Run> runs, CompletableFuture<PublishResult> result,
+  private record InFlight(PublishCall call, List<PublishRun> runs, CompletableFuture<PublishResult> result,
       int requests) {
     // Identity, not the record's value semantics: an entry of the in-flight set is one publish, and
     // the generated hashCode/equals are bootstrapped through method handles on first use (tens of
@@ -479,9 +592,14 @@ public final class Publisher implements AutoCloseable {
     }
   }
 
+  /** A cluster endpoint as the builder keeps it. */
+  private record Cluster(Endpoint endpoint) {}
+
   /** Builds a {@link Publisher}. Not thread-safe; the publisher it builds is. */
   public static final class Builder {
-    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final List<Object> endpoints = new ArrayList<>(); // Endpoint, Cluster or ZmqEndpoint, in order
+    private Resolver resolver = Resolver.SYSTEM;
+    private Duration resolveInterval = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(10);
@@ -503,12 +621,67 @@ public final class Publisher implements AutoCloseable {
     /**
      * Adds an endpoint from a GRIP_URL such as {@code http://localhost:5561} or
      * {@code https://api.fastly.com/service/ID?key=TOKEN}. Repeat for a cluster: every item goes
-     * to every endpoint.
+     * to every endpoint. A ZeroMQ spec {@code tcp://host:port} adds a PUSH endpoint
+     * ({@link ZmqEndpoint#push}), as pushpin-publish reads its {@code --spec}.
      *
      * @throws io.gripcast.config.GripConfigException naming the bad part (never a secret)
      */
     public Builder endpoint(String gripUrl) {
+      if (ZmqEndpoint.isZmqSpec(gripUrl)) {
+        return endpoint(ZmqEndpoint.push(gripUrl));
+      }
       return endpoint(GripUrl.parse(gripUrl));
+    }
+
+    /**
+     * Adds a ZeroMQ endpoint: PUSH to one instance's {@code push_in_spec}, or PUB to one
+     * instance's {@code push_in_sub_specs} (add one per instance). Needs
+     * {@code org.zeromq:jeromq} on the class path; {@link #build()} says so when it is missing.
+     * What it guarantees: {@link Outcome#SENT}.
+     */
+    public Builder endpoint(ZmqEndpoint endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
+    /**
+     * Adds a cluster endpoint: a GRIP URL whose host name resolves to several instances (a DNS
+     * name with one record per Pushpin, a headless Kubernetes service). Every publish goes to every
+     * instance the {@link #resolver} last found, with one {@link EndpointResult} per instance; the
+     * name is resolved at {@link #build()} and again every {@link #resolveInterval}. Plain
+     * {@code http://} only: the instances are reached by IP, which TLS could not verify.
+     *
+     * @throws io.gripcast.config.GripConfigException when the URL is not usable, or is https
+     */
+    public Builder clusterEndpoint(String gripUrl) {
+      return clusterEndpoint(GripUrl.parse(gripUrl));
+    }
+
+    /** {@link #clusterEndpoint(String)} with a parsed endpoint. */
+    public Builder clusterEndpoint(Endpoint endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (!"http".equalsIgnoreCase(endpoint.publishUri().getScheme())) {
+        throw new GripConfigException("scheme", "a cluster endpoint must be http://: its instances are reached"
+            + " by IP address, which a TLS certificate for the name would not match; add https instances one"
+            + " by one with endpoint(..)");
+      }
+      endpoints.add(new Cluster(endpoint));
+      return this;
+    }
+
+    /**
+     * How cluster endpoints find their instances (default {@link Resolver#SYSTEM}, the JVM's DNS).
+     * Tests map a name to several local instances with it.
+     */
+    public Builder resolver(Resolver r) {
+      resolver = Objects.requireNonNull(r, "resolver");
+      return this;
+    }
+
+    /** How often cluster endpoints are resolved again (default 30 seconds). */
+    public Builder resolveInterval(Duration d) {
+      resolveInterval = Args.positive(d, "resolveInterval");
+      return this;
     }
 
     /** Adds a parsed endpoint (see {@link GripUrl}). */
@@ -616,7 +789,11 @@ public final class Publisher implements AutoCloseable {
       return this;
     }
 
-    /** The proxy's publish body limit (Pushpin's default is 1,000,000 bytes); larger lists are split. */
+    /**
+     * The proxy's publish body limit (Pushpin's default is 1,000,000 bytes); larger lists are split.
+     * An endpoint with its own limit ({@link Endpoint#withMaxBodyBytes}, e.g. Fanout's) keeps it:
+     * each endpoint gets batches cut to its limit.
+     */
     public Builder maxBodyBytes(int bytes) {
       maxBodyBytes = Args.atLeast(bytes, 64, "maxBodyBytes");
       return this;

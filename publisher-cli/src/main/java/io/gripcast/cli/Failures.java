@@ -14,6 +14,7 @@ final class Failures {
   static int exitCode(Outcome outcome) {
     switch (outcome) {
       case PUBLISHED:
+      case SENT:
         return ExitCodes.OK;
       case REJECTED:
         return ExitCodes.REJECTED;

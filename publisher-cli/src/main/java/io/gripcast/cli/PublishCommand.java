@@ -77,8 +77,8 @@ final class PublishCommand implements Callable<Integer> {
     spec.addPositional(Opts.positional("1", "<content>",
         "Content for the HTTP body and WebSocket message: text, @FILE or - (stdin)."));
     ItemOptions.define(spec);
-    spec.addOption(Opts.list(21, String.class, "GRIP_URL", "GRIP URL of a proxy (repeatable: publish to all)."
-        + " Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
+    spec.addOption(Opts.list(21, String.class, "GRIP_URL", "GRIP URL of a proxy (repeatable: publish to all),"
+        + " or a ZeroMQ spec tcp://HOST:PORT (Pushpin's push_in_spec; sent, not acknowledged). Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
     spec.addOption(Opts.value(22, String.class, "user:pass",
         "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
     spec.addOption(Opts.value(23, String.class, "TOKEN",
@@ -333,7 +333,7 @@ final class PublishCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------ sending
 
   private Publisher publisher() {
-    prepared = Targets.prepare(specs, user, bearer, ctx, this::warn);
+    prepared = Targets.prepare(specs, user, bearer, true, ctx, this::warn);
     RetryPolicy retry = retries == 0
         ? RetryPolicy.none()
         : RetryPolicy.defaults().withMaxAttempts(retries + 1).withTotalBudget(timeout);
@@ -358,6 +358,7 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
     prepared.endpoints().forEach(b::endpoint);
+    prepared.zmq().forEach(b::endpoint);
     return b.build();
   }
 
@@ -395,6 +396,9 @@ final class PublishCommand implements Callable<Integer> {
       if (auth != null) {
         out.println(auth);
       }
+    }
+    for (io.gripcast.config.ZmqEndpoint z : prepared.zmq()) {
+      out.println("ZeroMQ PUSH " + z.spec() + ": one message per item, 'J' followed by the item object");
     }
     out.println("Content-Type: application/json");
     out.println();

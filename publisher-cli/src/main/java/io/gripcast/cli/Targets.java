@@ -4,6 +4,7 @@ import io.gripcast.auth.Auth;
 import io.gripcast.config.Endpoint;
 import io.gripcast.config.GripConfigException;
 import io.gripcast.config.GripUrl;
+import io.gripcast.config.ZmqEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,15 @@ final class Targets {
 
   static final String DEFAULT_SPEC = "http://localhost:5561";
 
-  /** The parsed endpoints, and how to name each one in a message (never with a secret). */
-  record Prepared(List<Endpoint> endpoints, List<String> labels) {}
+  /**
+   * The parsed endpoints, and how to name each one in a message (never with a secret); and the
+   * ZeroMQ specs ({@code tcp://}), for the commands that publish to them.
+   */
+  record Prepared(List<Endpoint> endpoints, List<String> labels, List<ZmqEndpoint> zmq) {
+    Prepared(List<Endpoint> endpoints, List<String> labels) {
+      this(endpoints, labels, List.of());
+    }
+  }
 
 
   /** {@link #prepare(List, String, String, CliContext, Consumer)} without {@code -B}. */
@@ -36,14 +44,26 @@ final class Targets {
    * @throws CliException 78 for a URL gripcast cannot publish to, 64 for a malformed -u or -B, or both
    */
   static Prepared prepare(List<String> specs, String user, String bearer, CliContext ctx, Consumer<String> warn) {
+    return prepare(specs, user, bearer, false, ctx, warn);
+  }
+
+  /**
+   * Like {@link #prepare(List, String, String, CliContext, Consumer)}; with {@code zmqAllowed}
+   * (publish), a {@code tcp://} spec is a ZeroMQ PUSH endpoint, as pushpin-publish takes it.
+   */
+  static Prepared prepare(List<String> specs, String user, String bearer, boolean zmqAllowed, CliContext ctx,
+      Consumer<String> warn) {
     if (user != null && bearer != null) {
       throw CliException.usage("-u and -B both set the Authorization header: give one of them");
     }
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> labels = new ArrayList<>();
+    List<ZmqEndpoint> zmq = new ArrayList<>();
     if (specs.isEmpty()) {
       String env = ctx.env(GripUrl.ENV_GRIP_URL);
-      if (env != null) {
+      if (env != null && zmqAllowed && ZmqEndpoint.isZmqSpec(env)) {
+        zmq.add(zmq("GRIP_URL " + redact(env), env.strip(), user, bearer));
+      } else if (env != null) {
         String label = "GRIP_URL " + redact(env);
         rejectZeroMq(env, label);
         Endpoint e;
@@ -60,6 +80,10 @@ final class Targets {
       for (int i = 0; i < specs.size(); i++) {
         String spec = specs.get(i).strip();
         String label = (specs.size() > 1 ? "--spec #" + (i + 1) + " " : "--spec ") + redact(spec);
+        if (zmqAllowed && ZmqEndpoint.isZmqSpec(spec)) {
+          zmq.add(zmq(label, spec, user, bearer));
+          continue;
+        }
         rejectZeroMq(spec, label);
         Endpoint e;
         try {
@@ -70,7 +94,20 @@ final class Targets {
         add(endpoints, labels, e, label, user, bearer, warn);
       }
     }
-    return new Prepared(List.copyOf(endpoints), List.copyOf(labels));
+    return new Prepared(List.copyOf(endpoints), List.copyOf(labels), List.copyOf(zmq));
+  }
+
+  /** A ZeroMQ spec as pushpin-publish reads it: a PUSH to Pushpin's push_in_spec. */
+  private static ZmqEndpoint zmq(String label, String spec, String user, String bearer) {
+    if (user != null || bearer != null) {
+      throw CliException.usage((user != null ? "-u" : "-B") + " does not apply to " + label
+          + ": ZeroMQ has no authentication; give credentials only with an http(s) GRIP URL");
+    }
+    try {
+      return ZmqEndpoint.push(spec);
+    } catch (GripConfigException ex) {
+      throw CliException.config(label + " is not a usable ZeroMQ spec: " + Errors.oneLine(ex.getMessage()), ex);
+    }
   }
 
   private static void add(List<Endpoint> endpoints, List<String> labels, Endpoint e, String label, String user,
@@ -92,12 +129,12 @@ final class Targets {
     return CliException.config(label + " is not a usable GRIP URL: " + Errors.oneLine(ex.getMessage()), ex);
   }
 
-  /** pushpin-publish also takes ZeroMQ specs; say plainly that gripcast does not, and what to use. */
+  /** A ZeroMQ spec where only a GRIP URL makes sense (url, token): say so, and what to use. */
   private static void rejectZeroMq(String spec, String label) {
     String lower = spec.toLowerCase(Locale.ROOT);
     if (lower.startsWith("tcp://") || lower.startsWith("ipc://")) {
-      throw CliException.config(label + " is a ZeroMQ spec, which gripcast does not publish to; use the proxy's"
-          + " HTTP control URI instead, e.g. " + DEFAULT_SPEC, null);
+      throw CliException.config(label + " is a ZeroMQ spec, which only `gripcast publish` takes; here give the"
+          + " proxy's HTTP control URI, e.g. " + DEFAULT_SPEC, null);
     }
   }
 

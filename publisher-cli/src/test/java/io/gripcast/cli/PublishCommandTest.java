@@ -469,10 +469,35 @@ class PublishCommandTest extends MockServerTest {
   }
 
   @Test
-  void zeroMqSpecExits78WithTheAlternative() {
-    Cli.Result r = cli().run("publish", "--spec", "tcp://localhost:5560", "test", "hi");
-    assertEquals(78, r.code(), r.toString());
-    assertTrue(r.err().contains("ZeroMQ") && r.err().contains("http://localhost:5561"), r.err());
+  void aZeroMqSpecWhereNothingListensIsUnavailableWithinTheTimeout() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Cli.Result r = cli().run("publish", "--spec", "tcp://127.0.0.1:" + port, "--timeout", "500ms", "test", "hi");
+    assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+    assertTrue(r.err().contains("no ZeroMQ connection to tcp://127.0.0.1:" + port), r.err());
+  }
+
+  @Test
+  void ipcSpecsExit78SayingWhyAndCredentialsWithZeroMqAreAUsageError() {
+    Cli.Result ipc = cli().run("publish", "--spec", "ipc:///run/pushpin/push-in", "test", "hi");
+    assertEquals(78, ipc.code(), ipc.toString());
+    assertOneLineError(ipc);
+    assertTrue(ipc.err().contains("loopback TCP") && ipc.err().contains("tcp://127.0.0.1:PORT"), ipc.err());
+    Cli.Result user = cli().run("publish", "--spec", "tcp://127.0.0.1:5560", "-u", "a:b", "test", "hi");
+    assertEquals(64, user.code(), user.toString());
+    assertTrue(user.err().contains("ZeroMQ has no authentication"), user.err());
+    Cli.Result url = cli().run("url", "--spec", "tcp://127.0.0.1:5560");
+    assertEquals(78, url.code(), url.toString());
+    assertTrue(url.err().contains("only `gripcast publish` takes"), url.err());
+  }
+
+  @Test
+  void dryRunOfAZeroMqSpecShowsTheMessageItSends() {
+    Cli.Result r = cli().run("publish", "--dry-run", "--spec", "tcp://127.0.0.1:5560", "test", "hi");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("ZeroMQ PUSH tcp://127.0.0.1:5560: one message per item"), r.out());
   }
 
   @Test

@@ -22,6 +22,7 @@ public final class Endpoint {
   private final Optional<Secret> verifyKey;
   private final Map<String, String> params;
   private final List<String> warnings;
+  private final int maxBodyBytes; // 0: the publisher's
 
   Endpoint(
       URI controlUri,
@@ -31,6 +32,18 @@ public final class Endpoint {
       Optional<Secret> verifyKey,
       Map<String, String> params,
       List<String> warnings) {
+    this(controlUri, publishUri, auth, verifyIssuer, verifyKey, params, warnings, 0);
+  }
+
+  private Endpoint(
+      URI controlUri,
+      URI publishUri,
+      Auth auth,
+      Optional<String> verifyIssuer,
+      Optional<Secret> verifyKey,
+      Map<String, String> params,
+      List<String> warnings,
+      int maxBodyBytes) {
     Objects.requireNonNull(controlUri, "controlUri is required but was null");
     Objects.requireNonNull(publishUri, "publishUri is required but was null");
     Objects.requireNonNull(auth, "auth is required but was null (use Auth.none())");
@@ -52,6 +65,7 @@ public final class Endpoint {
     // Map.copyOf would lose the URL order, which the redacted display keeps
     this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     this.warnings = List.copyOf(warnings);
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /**
@@ -59,7 +73,28 @@ public final class Endpoint {
    * stay as they were.
    */
   public Endpoint withAuth(Auth newAuth) {
-    return new Endpoint(controlUri, publishUri, newAuth, verifyIssuer, verifyKey, params, warnings);
+    return new Endpoint(controlUri, publishUri, newAuth, verifyIssuer, verifyKey, params, warnings, maxBodyBytes);
+  }
+
+  /**
+   * This endpoint with its own publish body limit: the publisher splits the items it sends here
+   * into request bodies of at most {@code bytes} bytes, whatever
+   * {@code Publisher.Builder.maxBodyBytes} says for the other endpoints. For a service whose limit
+   * is lower than Pushpin's 1,000,000 bytes ({@link Fanout#endpoint} sets
+   * {@link Fanout#MAX_BODY_BYTES}).
+   *
+   * @throws IllegalArgumentException when {@code bytes} is under 64
+   */
+  public Endpoint withMaxBodyBytes(int bytes) {
+    if (bytes < 64) {
+      throw new IllegalArgumentException("maxBodyBytes must be at least 64, but was " + bytes);
+    }
+    return new Endpoint(controlUri, publishUri, auth, verifyIssuer, verifyKey, params, warnings, bytes);
+  }
+
+  /** This endpoint's own body limit ({@link #withMaxBodyBytes}), or empty: the publisher's {@code maxBodyBytes}. */
+  public java.util.OptionalInt maxBodyBytes() {
+    return maxBodyBytes == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(maxBodyBytes);
   }
 
   /**
@@ -116,12 +151,12 @@ public final class Endpoint {
   public boolean equals(Object o) {
     return o instanceof Endpoint e && controlUri.equals(e.controlUri) && publishUri.equals(e.publishUri)
         && auth.equals(e.auth) && verifyIssuer.equals(e.verifyIssuer) && verifyKey.equals(e.verifyKey)
-        && params.equals(e.params) && warnings.equals(e.warnings);
+        && params.equals(e.params) && warnings.equals(e.warnings) && maxBodyBytes == e.maxBodyBytes;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(controlUri, publishUri, auth, verifyIssuer, verifyKey, params, warnings);
+    return Objects.hash(controlUri, publishUri, auth, verifyIssuer, verifyKey, params, warnings, maxBodyBytes);
   }
 
   private static void requireHttp(URI uri, String field) {
@@ -192,6 +227,7 @@ public final class Endpoint {
         + ", verifyKey=" + (verifyKey.isPresent() ? "***" : "(none)")
         + ", params=" + params.keySet()
         + ", warnings=" + warnings.size()
+        + (maxBodyBytes == 0 ? "" : ", maxBodyBytes=" + maxBodyBytes)
         + "]";
   }
 }

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * {@code Authorization: Bearer <apiToken>} (Fastly accepts the API token either as
  * {@code Fastly-Key} or as a bearer token), and
  * {@link io.gripcast.auth.GripSigVerifier#forEndpoint(Endpoint)} checks the {@code Grip-Sig} of
- * requests that Fanout forwards to your backend.
+ * requests that Fanout forwards to your backend. Its body limit is {@link #MAX_BODY_BYTES}: a
+ * publisher that also publishes to Pushpin splits batches per endpoint.
  */
 public final class Fanout {
 
@@ -36,6 +37,15 @@ public final class Fanout {
       + "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAECKo5A1ebyFcnmVV8SE5On+8G81Jy\n"
       + "BjSvcrx4VLetWCjuDAmppTo3xM/zz763COTCgHfp/6lPdCyYjjqc+GM7sw==\n"
       + "-----END PUBLIC KEY-----\n";
+
+  /**
+   * The publish body limit {@link #endpoint} sets on the endpoint it builds: 65,536 bytes. Fastly's
+   * publishing reference states no body limit that we could find (Pushpin's is 1,000,000 bytes), so
+   * this is gripcast's own conservative choice, not a number Fastly publishes: a list of items is
+   * split into requests of at most 64 KiB, and one item over it fails before anything is sent. Set
+   * another with {@link Endpoint#withMaxBodyBytes(int)} once you know your service's limit.
+   */
+  public static final int MAX_BODY_BYTES = 65_536;
 
   /** Where Fastly's API, and so Fanout's publishing endpoint, lives. */
   static final String API_BASE = "https://api.fastly.com";
@@ -82,6 +92,6 @@ public final class Fanout {
     return GripUrl.parse(base + "/service/" + serviceId, Map.of(
         GripUrl.KEY, apiToken,
         GripUrl.VERIFY_ISS, "fastly:" + serviceId,
-        GripUrl.VERIFY_KEY, VERIFY_KEY));
+        GripUrl.VERIFY_KEY, VERIFY_KEY)).withMaxBodyBytes(MAX_BODY_BYTES);
   }
 }

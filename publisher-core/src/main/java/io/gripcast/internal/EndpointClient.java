@@ -90,7 +90,7 @@ public final class EndpointClient {
   }
 
   /** One endpoint's part of a publish call. */
-  public final class Run {
+  public final class Run implements PublishRun {
     private final Progress progress;
     private final CompletableFuture<EndpointResult> result = new CompletableFuture<>();
 
@@ -98,19 +98,13 @@ public final class EndpointClient {
       this.progress = progress;
     }
 
+    @Override
     public CompletableFuture<EndpointResult> result() {
       return result;
     }
 
-    /**
-     * Ends the run now as CANCELLED unless it already ended; used by close(), whose retry
-     * scheduler will not run the pending retries that would otherwise end it.
-     */
-    public void abandon(String why) {
-      abandon(Outcome.CANCELLED, why);
-    }
-
-    /** Ends the run now with {@code outcome} unless it already ended. */
+    /** Ends the run now with {@code outcome} unless it already ended (close() abandons as CANCELLED). */
+    @Override
     public void abandon(Outcome outcome, String why) {
       result.complete(failure(progress, outcome, progress.lastStatus, why, null));
     }

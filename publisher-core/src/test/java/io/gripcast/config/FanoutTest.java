@@ -28,6 +28,7 @@ class FanoutTest {
     assertEquals(io.gripcast.auth.Secret.ofUtf8("tok-123"), bearer.token());
     assertEquals("fastly:SU1Z0isxPaozGVKXdv0eY", e.verifyIssuer().orElseThrow());
     assertTrue(e.warnings().isEmpty(), e.warnings().toString());
+    assertEquals(Fanout.MAX_BODY_BYTES, e.maxBodyBytes().getAsInt(), "Fanout's own body limit, not Pushpin's");
     assertFalse(e.redacted().contains("tok-123"), e.redacted());
     assertEquals(Fanout.endpoint("SU1Z0isxPaozGVKXdv0eY", "tok-123").publishUri(),
         GripUrl.parse("https://api.fastly.com/service/SU1Z0isxPaozGVKXdv0eY?key=tok-123").publishUri(),

@@ -123,6 +123,28 @@ public final class PushpinInstance implements AutoCloseable {
     return ports.control();
   }
 
+  /**
+   * {@code tcp://127.0.0.1:PORT} of the handler's {@code push_in_spec}: a ZeroMQ PULL socket that
+   * takes one item per message from a PUSH socket (what {@code pushpin-publish --spec tcp://...}
+   * sends to).
+   */
+  public String zmqPushSpec() {
+    return "tcp://" + PushpinConfig.BIND + ":" + ports.zmqPush();
+  }
+
+  /**
+   * {@code tcp://127.0.0.1:PORT} of the handler's {@code push_in_sub_specs}: a ZeroMQ SUB socket
+   * (bound) that takes {@code [channel, item]} messages from a PUB socket.
+   */
+  public String zmqSubSpec() {
+    return "tcp://" + PushpinConfig.BIND + ":" + ports.zmqSub();
+  }
+
+  /** {@code tcp://127.0.0.1:PORT} of the handler's {@code command_spec}: a ZeroMQ REP socket (zrpc). */
+  public String zmqCommandSpec() {
+    return "tcp://" + PushpinConfig.BIND + ":" + ports.zmqCommand();
+  }
+
   /** The instance dir: pushpin.conf, routes, log/ (and run/ unless the path was too long). */
   public Path directory() {
     return files.path();
