@@ -63,15 +63,26 @@ public final class GripResponses {
    * @throws IllegalArgumentException when no channel is given
    */
   public static void eventStream(HttpServletResponse response, String... channels) {
-    GripInstruct.Builder b = GripInstruct.builder()
-        .hold(HoldMode.STREAM)
-        .keepAlive(SSE_KEEP_ALIVE, SSE_KEEP_ALIVE_SECONDS);
-    addChannels(b, channels);
-    hold(response, b.build());
+    hold(response, eventStreamInstruct(channels));
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("text/event-stream");
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.setHeader("Cache-Control", "no-cache");
+  }
+
+  /**
+   * The instruction of {@link #eventStream}: a stream hold on {@code channels} with an SSE comment
+   * as keep-alive after {@value #SSE_KEEP_ALIVE_SECONDS} s of silence. For frameworks that write
+   * the response themselves (the Spring Boot starter's {@code GripEntities}).
+   *
+   * @throws IllegalArgumentException when no channel is given
+   */
+  public static GripInstruct eventStreamInstruct(String... channels) {
+    GripInstruct.Builder b = GripInstruct.builder()
+        .hold(HoldMode.STREAM)
+        .keepAlive(SSE_KEEP_ALIVE, SSE_KEEP_ALIVE_SECONDS);
+    addChannels(b, channels);
+    return b.build();
   }
 
   /**

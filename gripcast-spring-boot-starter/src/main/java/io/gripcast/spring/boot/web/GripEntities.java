@@ -1,7 +1,6 @@
 package io.gripcast.spring.boot.web;
 
 import io.gripcast.http.GripInstruct;
-import io.gripcast.http.HoldMode;
 import io.gripcast.servlet.GripResponses;
 import java.util.Objects;
 import org.springframework.http.CacheControl;
@@ -49,16 +48,7 @@ public final class GripEntities {
    * @throws IllegalArgumentException when no channel is given
    */
   public static ResponseEntity<String> eventStream(String... channels) {
-    if (channels == null || channels.length == 0) {
-      throw new IllegalArgumentException("an event stream needs at least one channel");
-    }
-    GripInstruct.Builder b = GripInstruct.builder()
-        .hold(HoldMode.STREAM)
-        .keepAlive(GripResponses.SSE_KEEP_ALIVE, GripResponses.SSE_KEEP_ALIVE_SECONDS);
-    for (String c : channels) {
-      b.channel(c);
-    }
-    return hold(b.build())
+    return hold(GripResponses.eventStreamInstruct(channels))
         .contentType(MediaType.TEXT_EVENT_STREAM)
         .cacheControl(CacheControl.noCache())
         .body("");
