@@ -54,8 +54,9 @@ class SpringAppThroughPushpinTest {
         "--gripcast.endpoints=" + pushpin.gripUrl(),
         "--gripcast.grip-sig.verify-keys=" + KEY,
         "--gripcast.buffer.enabled=true",
-        // a batch waits 5 s for more items: announcements are still unsent when the test closes the app
-        "--gripcast.buffer.linger=5s",
+        // a batch waits 15 s for more items: the announcements are still unsent when the test closes
+        // the app (close waits for that linger to end, well within the 30 s close timeout)
+        "--gripcast.buffer.linger=15s",
         "--gripcast.buffer.max-batch-items=1000",
         "--management.endpoints.web.exposure.include=health");
   }

@@ -168,7 +168,7 @@ class ChatEndToEndTest {
     try (Response r = http.newCall(new Request.Builder().url(stack.direct("/chat/rooms/lobby/events").toString())
         .header("Grip-Sig", forged).build()).execute()) {
       assertThat(r.code()).isEqualTo(403);
-      assertThat(r.body().string()).contains("BAD_SIGNATURE");
+      assertThat(r.body().string()).contains("Grip-Sig refused");
     }
     try (Response r = http.newCall(new Request.Builder()
         .url(stack.direct("/chat/ws?room=lobby").toString())
