@@ -6,7 +6,8 @@
 #
 # It requires:
 #  - exactly the published artifacts under io/gripcast/: gripcast-parent and gripcast-bom (POMs),
-#    publisher-testing, publisher-core, publisher-cli, gripcast-micrometer (jars); nothing else, so nothing from
+#    publisher-testing, publisher-core, publisher-cli, gripcast-micrometer, gripcast-servlet,
+#    gripcast-spring-boot-starter (jars); nothing else, so nothing from
 #    benchmarks or the examples, and no other directory or file anywhere;
 #  - one version, the same for all, and in each version directory exactly the expected files:
 #    the POM; for the jar modules also the jar, -sources.jar and -javadoc.jar; for every one of
@@ -19,7 +20,8 @@
 #  - POMs that say what they are (groupId, artifactId, version, packaging; a parent, if any, being
 #    gripcast-parent at the same version; the BOM having none) and that carry, themselves or through
 #    the staged parent, the metadata Central requires: name, description, url, licenses,
-#    developers, scm; the BOM pinning publisher-core, -testing, -cli and gripcast-micrometer at its
+#    developers, scm; the BOM pinning publisher-core, -testing, -cli, gripcast-micrometer,
+#    gripcast-servlet and gripcast-spring-boot-starter at its
 #    own version and nothing else;
 #  - jars that are what they say: the main jar's manifest names the version (Implementation-Version)
 #    and the jar holds classes; the sources jar holds .java files; the javadoc jar has index.html
@@ -46,9 +48,12 @@ PUBLISHED = {
     "publisher-core": "jar",
     "publisher-cli": "jar",
     "gripcast-micrometer": "jar",
+    "gripcast-servlet": "jar",
+    "gripcast-spring-boot-starter": "jar",
 }
 GROUP = "io.gripcast"
-BOM_PINS = {"publisher-core", "publisher-testing", "publisher-cli", "gripcast-micrometer"}
+BOM_PINS = {"publisher-core", "publisher-testing", "publisher-cli", "gripcast-micrometer",
+            "gripcast-servlet", "gripcast-spring-boot-starter"}
 REQUIRED_SUMS = ("md5", "sha1")
 OPTIONAL_SUMS = ("sha256", "sha512")
 ALGOS = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}

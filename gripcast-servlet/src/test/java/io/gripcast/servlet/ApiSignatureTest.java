@@ -1,0 +1,13 @@
+package io.gripcast.servlet;
+
+import io.gripcast.build.ApiDump;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The module's public API is the one committed in api/gripcast-servlet.api: an API change shows up in review. */
+class ApiSignatureTest {
+  @Test
+  void thePublicApiIsTheCommittedOne() {
+    ApiDump.check(Path.of("target/classes"), getClass().getClassLoader(), Path.of("api/gripcast-servlet.api"));
+  }
+}
