@@ -26,8 +26,8 @@ import java.util.Objects;
  *   <li>{@code gripcast.publish} (timer), tags {@code endpoint}, {@code outcome}: one per publish
  *       call and endpoint, timed from the first attempt to the outcome;</li>
  *   <li>{@code gripcast.items} (counter), tags {@code endpoint}, {@code outcome}: the call's items,
- *       those the endpoint accepted under {@code outcome=published}, the others under the
- *       failure's outcome;</li>
+ *       those the endpoint accepted under {@code outcome=published} ({@code outcome=sent} for a
+ *       ZeroMQ endpoint, which acknowledges nothing), the others under the failure's outcome;</li>
  *   <li>{@code gripcast.attempts} and {@code gripcast.retries} (counters), tag {@code endpoint}:
  *       HTTP attempts sent, and retries scheduled.</li>
  * </ul>
@@ -209,7 +209,9 @@ public final class GripcastMetrics {
         publishes.withTags("endpoint", e.endpoint(), "outcome", outcome).record(e.elapsed());
         int published = Math.max(0, Math.min(e.itemsPublished(), result.items()));
         if (published > 0) {
-          items.withTags("endpoint", e.endpoint(), "outcome", tagValue(Outcome.PUBLISHED)).increment(published);
+          // a ZeroMQ send is counted as sent, never as published: nothing acknowledged it
+          Outcome accepted = e.outcome() == Outcome.SENT ? Outcome.SENT : Outcome.PUBLISHED;
+          items.withTags("endpoint", e.endpoint(), "outcome", tagValue(accepted)).increment(published);
         }
         int notPublished = result.items() - published;
         if (!e.success() && notPublished > 0) {
