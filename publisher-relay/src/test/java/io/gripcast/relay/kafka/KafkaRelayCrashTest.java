@@ -4,6 +4,7 @@ import static io.gripcast.relay.kafka.KafkaRelayPushpinTest.subscribe;
 import static io.gripcast.relay.kafka.KafkaRelayPushpinTest.unique;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gripcast.build.KafkaBroker;
 import io.gripcast.testing.PushpinExtension;
 import io.gripcast.testing.PushpinInstance;
 import io.gripcast.testing.WebSocketSubscriber;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gripcast.Publisher;
 import io.gripcast.RetryPolicy;
 import io.gripcast.relay.RelayStats;
+import io.gripcast.build.KafkaBroker;
 import io.gripcast.testing.PushpinExtension;
 import io.gripcast.testing.PushpinInstance;
 import io.gripcast.testing.WebSocketSubscriber;

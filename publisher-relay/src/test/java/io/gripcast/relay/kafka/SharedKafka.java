@@ -1,5 +1,6 @@
 package io.gripcast.relay.kafka;
 
+import io.gripcast.build.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;

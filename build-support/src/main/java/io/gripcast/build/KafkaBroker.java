@@ -1,4 +1,4 @@
-package io.gripcast.relay.kafka;
+package io.gripcast.build;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +24,13 @@ import org.apache.kafka.common.TopicPartition;
  * {@code kafka_2.13} artifact on the test class path, run as a child JVM on 127.0.0.1, free ports,
  * a temp dir; ready once an Admin client lists topics; stopped by PID (SIGTERM, then SIGKILL), its
  * dir removed. Nothing to install: Maven brings the jars.
+ *
+ * <p>Here rather than in one module's tests so that publisher-relay and publisher-cli share it;
+ * kafka-clients is optional in build-support: a module that uses this class declares
+ * {@code kafka-clients} and {@code kafka_2.13} (the broker, started from the test class path) as
+ * test dependencies itself.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path dir;
@@ -41,7 +46,7 @@ final class KafkaBroker implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  static KafkaBroker start() {
+  public static KafkaBroker start() {
     List<String> problems = new ArrayList<>();
     for (int attempt = 1; attempt <= 3; attempt++) {
       Path dir;
@@ -116,7 +121,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** The test JVM's full class path (surefire runs tests from a manifest-only jar, and says the real one here). */
-  static String testClassPath() {
+  public static String testClassPath() {
     String cp = System.getProperty("surefire.test.class.path");
     return cp != null && !cp.isEmpty() ? cp : System.getProperty("java.class.path");
   }
@@ -141,15 +146,15 @@ final class KafkaBroker implements AutoCloseable {
     throw new IllegalStateException("the broker was not ready within " + READY_TIMEOUT + ": " + last);
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  Admin admin() {
+  public Admin admin() {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrapServers());
     p.put("request.timeout.ms", "5000");
@@ -157,7 +162,7 @@ final class KafkaBroker implements AutoCloseable {
     return Admin.create(p);
   }
 
-  void createTopic(String name, int partitions) {
+  public void createTopic(String name, int partitions) {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -166,7 +171,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** The group's committed offsets. */
-  Map<TopicPartition, OffsetAndMetadata> committed(String groupId) {
+  public Map<TopicPartition, OffsetAndMetadata> committed(String groupId) {
     try (Admin admin = admin()) {
       return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -175,7 +180,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** The sum of the group's committed offsets on a topic. */
-  long committedTotal(String groupId, String topic) {
+  public long committedTotal(String groupId, String topic) {
     long sum = 0;
     for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed(groupId).entrySet()) {
       if (e.getKey().topic().equals(topic) && e.getValue() != null) {
@@ -185,7 +190,7 @@ final class KafkaBroker implements AutoCloseable {
     return sum;
   }
 
-  String log() {
+  public String log() {
     return tail(dir.resolve("server.log"));
   }
 
@@ -237,7 +242,7 @@ final class KafkaBroker implements AutoCloseable {
     return ports;
   }
 
-  static String tail(Path file) {
+  public static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
