@@ -28,7 +28,10 @@ class KafkaRelayCrashTest {
 
   @RegisterExtension
   static final PushpinExtension PUSHPIN = PushpinExtension.builder()
-      .configure(b -> b.messageRate(1_000_000).messageHwm(1_000_000))
+      // a relay publishes in bursts (a batch per partition, several at once); with Pushpin's default
+      // 8 KiB client buffer a WebSocket subscriber that falls behind loses messages (performance.md,
+      // "When a subscriber misses items"), which would hide what the relay delivered
+      .configure(b -> b.messageRate(1_000_000).messageHwm(1_000_000).set("runner.client_buffer_size", "1048576"))
       .build();
 
   private final KafkaBroker kafka;

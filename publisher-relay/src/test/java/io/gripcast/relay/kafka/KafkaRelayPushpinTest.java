@@ -32,7 +32,10 @@ class KafkaRelayPushpinTest {
 
   @RegisterExtension
   static final PushpinExtension PUSHPIN = PushpinExtension.builder()
-      .configure(b -> b.messageRate(1_000_000).messageHwm(1_000_000))
+      // a relay publishes in bursts (a batch per partition, several at once); with Pushpin's default
+      // 8 KiB client buffer a WebSocket subscriber that falls behind loses messages (performance.md,
+      // "When a subscriber misses items"), which would hide what the relay delivered
+      .configure(b -> b.messageRate(1_000_000).messageHwm(1_000_000).set("runner.client_buffer_size", "1048576"))
       .build();
 
   private final KafkaBroker kafka;
@@ -90,6 +93,57 @@ class KafkaRelayPushpinTest {
       assertTrue(stats.commits() > 0);
       assertNull(relay.failure());
     }
+  }
+
+  @Test
+  void aSecondRelayInTheGroupTakesPartitionsOverWithoutLossOrRepeats() throws Exception {
+    PushpinInstance pushpin = PUSHPIN.instance();
+    String topic = unique("shared");
+    String channel = unique("ch");
+    String group = unique("group");
+    int partitions = 4;
+    kafka.createTopic(topic, partitions);
+    SharedKafka.produce(kafka, topic, partitions, 0, 500, channel);
+    try (WebSocketSubscriber ws = subscribe(pushpin, channel);
+        Publisher publisher = Publisher.builder().endpoint(pushpin.gripUrl()).build();
+        KafkaRelay first = relayInGroup(publisher, topic, group);
+        KafkaRelay second = relayInGroup(publisher, topic, group)) {
+      first.start();
+      List<String> got = new ArrayList<>(Deliveries.take(ws, 400, Duration.ofSeconds(60), Duration.ZERO));
+      // the rebalance: the first relay lets go of half its partitions, committing what it published
+      second.start();
+      await("both relays own partitions", Duration.ofSeconds(60), () -> ownersOf(group) == 2);
+      SharedKafka.produce(kafka, topic, partitions, 500, 1000, channel);
+      got.addAll(Deliveries.take(ws, partitions * 1000 - 400, Duration.ofSeconds(90), Duration.ofSeconds(2)));
+      Deliveries.assertExactlyOnceInOrder(got, partitions, 0, 1000);
+      assertTrue(second.stats().published() > 0, "the second relay published part of the topic");
+      await("all offsets committed", Duration.ofSeconds(20),
+          () -> kafka.committedTotal(group, topic) == (long) partitions * 1000);
+    }
+  }
+
+  /** Members of the group that hold partitions, once the group is stable. */
+  private int ownersOf(String group) {
+    try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+      org.apache.kafka.clients.admin.ConsumerGroupDescription d =
+          admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      if (d.groupState() != org.apache.kafka.common.GroupState.STABLE) {
+        return -1;
+      }
+      return (int) d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private KafkaRelay relayInGroup(Publisher publisher, String topic, String group) {
+    return KafkaRelay.builder()
+        .publisher(publisher)
+        .bootstrapServers(kafka.bootstrapServers())
+        .groupId(group)
+        .topics(topic)
+        .batchSize(50)
+        .build();
   }
 
   private static String relayGroup(KafkaRelay relay) {
@@ -209,7 +263,7 @@ class KafkaRelayPushpinTest {
     // its own instance: it is restarted
     try (io.gripcast.testing.GripTestOrigin origin = io.gripcast.testing.GripTestOrigin.start();
         PushpinInstance pushpin = PushpinInstance.builder().name("relay-restart").origin(origin).overHttp(true)
-            .messageRate(1_000_000).messageHwm(1_000_000).start()) {
+            .messageRate(1_000_000).messageHwm(1_000_000).set("runner.client_buffer_size", "1048576").start()) {
       String topic = unique("outage");
       String group = unique("group");
       String before = unique("before");
