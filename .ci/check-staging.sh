@@ -50,10 +50,11 @@ PUBLISHED = {
     "gripcast-micrometer": "jar",
     "gripcast-servlet": "jar",
     "gripcast-spring-boot-starter": "jar",
+    "publisher-relay": "jar",
 }
 GROUP = "io.gripcast"
 BOM_PINS = {"publisher-core", "publisher-testing", "publisher-cli", "gripcast-micrometer",
-            "gripcast-servlet", "gripcast-spring-boot-starter"}
+            "gripcast-servlet", "gripcast-spring-boot-starter", "publisher-relay"}
 REQUIRED_SUMS = ("md5", "sha1")
 OPTIONAL_SUMS = ("sha256", "sha512")
 ALGOS = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}
