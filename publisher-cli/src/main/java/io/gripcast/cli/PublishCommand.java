@@ -230,7 +230,7 @@ final class PublishCommand implements Callable<Integer> {
       BufferedPublisher buffer = BufferedPublisher.builder(publisher)
           .lanes(inFlight)
           .maxBatchItems(batchItems)
-          .capacity(Math.max(10_000, 4 * inFlight * batchItems))
+          .capacity((int) Math.min(1_000_000, Math.max(10_000, 4L * inFlight * batchItems)))
           .offerTimeout(oneRequest)
           .closeTimeout(oneRequest)
           .build();
@@ -254,7 +254,7 @@ final class PublishCommand implements Callable<Integer> {
           }
           // Lines are parsed a chunk ahead of sending, so a bad line near the start sends nothing;
           // a slow producer on stdin is not held back (what is ready goes out)
-          if (pending.size() >= batchItems * inFlight || !ready(in)) {
+          if (pending.size() >= Math.min(100_000L, (long) batchItems * inFlight) || !ready(in)) {
             submit(buffer, pending, counts);
           }
         }
