@@ -7,21 +7,30 @@ import io.gripcast.item.Header;
 import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
  * A bounded buffer in front of a {@link Publisher}, for producers that publish at a high rate:
- * items are queued and sent in batches by one background thread, in submission order.
+ * items are queued and sent in batches by a background thread, several batches at once.
  *
- * <p>Memory stays bounded: the queue holds at most {@code capacity} items. When it is full,
+ * <p>Order: each channel is bound to one of {@link Builder#lanes(int) lanes} (by its name's hash),
+ * and a lane has at most one batch in flight: the next batch of a lane is sent only after the
+ * proxy answered the previous one (or it finally failed). So the items of one channel reach the
+ * proxy in submission order, also when a batch is retried, while the other lanes keep sending;
+ * items of different channels may overtake each other. (Why lanes and not {@code prev-id}
+ * chains: docs/performance.md, "Bulk publishing".)
+ *
+ * <p>Memory stays bounded: at most {@code capacity} items wait (in the queue or behind a busy lane),
+ * plus the batches in flight. When the bound is reached,
  * {@link #submit} waits up to the offer timeout (or not at all with {@link Overflow#REJECT}) and
  * then returns a future already failed with {@link BufferFullException}: check
  * {@code future.isCompletedExceptionally()} right after {@code submit} to slow the producer down.
@@ -41,42 +50,64 @@ public final class BufferedPublisher implements AutoCloseable {
     REJECT
   }
 
+  /** The default {@link Builder#maxBatchItems(int)}. */
+  public static final int DEFAULT_BATCH_ITEMS = 200;
+  /** The default {@link Builder#lanes(int)}. */
+  public static final int DEFAULT_LANES = 4;
+
   private record Entry(Publication publication, CompletableFuture<PublishResult> future, int estimatedBytes, long seq) {}
 
+  /** One channel group: the items waiting for it, and whether a batch of it is in flight. Guarded by {@code lock}. */
+  private static final class Lane {
+    final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    long waitingBytes;
+    long firstWaitingNanos; // when the oldest waiting item arrived while the lane was idle
+    CompletableFuture<PublishResult> sending; // null when idle
+  }
+
   private final Publisher publisher;
-  private final BlockingQueue<Entry> queue;
+  private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
   private final int capacity;
+  // waiting items (in the queue or in a lane), as permits taken by submit and given back when an
+  // item goes into a batch: what bounds the memory
+  private final Semaphore slots;
   private final int maxQueuedBytes;
-  // the queue's estimated bytes, as permits taken by submit and given back when the drainer takes
-  // an item off the queue; Integer.MAX_VALUE permits when only the item count bounds the queue
+  // the waiting items' estimated bytes, the same way; Integer.MAX_VALUE permits when only the
+  // item count bounds the queue
   private final Semaphore queuedBytes;
   private final int maxBatchItems;
   private final int maxBatchBytes;
-  private final Duration linger;
+  private final long lingerNanos;
   private final Overflow overflow;
   private final Duration offerTimeout;
   private final Duration closeTimeout;
   private final BiConsumer<Publication, Throwable> failureListener;
+  private final Lane[] lanes;
+  private final Object lock = new Object();
+  private int inFlight; // items in batches being sent; guarded by lock
   private final Thread drainer;
   private final Object progress = new Object();
   private long submitted; // guarded by progress
   private long completed; // guarded by progress
   private volatile boolean closing;
-  private volatile int inFlight; // written by the drainer thread only
 
   private BufferedPublisher(Builder b) {
     this.publisher = b.publisher;
     this.capacity = b.capacity;
+    this.slots = new Semaphore(b.capacity);
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.queuedBytes = new Semaphore(b.maxQueuedBytes);
-    this.queue = new ArrayBlockingQueue<>(b.capacity);
     this.maxBatchItems = b.maxBatchItems;
     this.maxBatchBytes = b.maxBatchBytes;
-    this.linger = b.linger;
+    this.lingerNanos = b.linger.toNanos();
     this.overflow = b.overflow;
     this.offerTimeout = b.offerTimeout;
     this.closeTimeout = b.closeTimeout;
     this.failureListener = b.failureListener;
+    this.lanes = new Lane[b.lanes];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane();
+    }
     this.drainer = Threads.daemonFactory("gripcast-buffer").newThread(this::drainLoop);
     this.drainer.start();
   }
@@ -120,27 +151,26 @@ public final class BufferedPublisher implements AutoCloseable {
           + ": raise maxQueuedBytes, or publish it with Publisher.publishAsync"));
       return f;
     }
-    boolean accepted;
+    boolean accepted = false;
     String full = capacity + " items";
     try {
       long deadline = System.nanoTime() + offerTimeout.toNanos();
-      boolean bytesTaken = overflow == Overflow.REJECT
-          ? queuedBytes.tryAcquire(e.estimatedBytes())
-          : queuedBytes.tryAcquire(e.estimatedBytes(), offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      if (!bytesTaken) {
-        accepted = false;
-        full = maxQueuedBytes + " estimated bytes";
-      } else {
-        accepted = overflow == Overflow.REJECT
-            ? queue.offer(e)
-            : queue.offer(e, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (!accepted) {
-          queuedBytes.release(e.estimatedBytes());
+      boolean slotTaken = overflow == Overflow.REJECT
+          ? slots.tryAcquire()
+          : slots.tryAcquire(offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (slotTaken) {
+        boolean bytesTaken = overflow == Overflow.REJECT
+            ? queuedBytes.tryAcquire(e.estimatedBytes())
+            : queuedBytes.tryAcquire(e.estimatedBytes(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (bytesTaken) {
+          accepted = queue.offer(e); // unbounded: the permits are the bound
+        } else {
+          slots.release();
+          full = maxQueuedBytes + " estimated bytes";
         }
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      accepted = false;
     }
     if (!accepted) {
       markDone(1);
@@ -151,13 +181,13 @@ public final class BufferedPublisher implements AutoCloseable {
     return f;
   }
 
-  /** Items waiting in the queue (not counting the batch being sent). */
+  /** Items waiting to be sent: in the queue, or behind their lane's batch in flight. */
   public int queued() {
-    return queue.size();
+    return capacity - slots.availablePermits();
   }
 
   /**
-   * The estimated bytes of the items waiting in the queue (not counting the batch being sent): what
+   * The estimated bytes of the items waiting to be sent (not counting the batches in flight): what
    * {@link Builder#maxQueuedBytes(int)} bounds. A moment's snapshot, cheap to read from any thread.
    */
   public long queuedBytes() {
@@ -165,12 +195,13 @@ public final class BufferedPublisher implements AutoCloseable {
   }
 
   /**
-   * Items taken from the queue and not yet finished: the batch being gathered or sent, 0 when
-   * none. With {@link #queued()}, what the buffer holds; a moment's snapshot, cheap to read from
-   * any thread (for a gauge).
+   * Items in the batches being sent (at most one per lane), 0 when none. With {@link #queued()},
+   * what the buffer holds; a moment's snapshot, cheap to read from any thread (for a gauge).
    */
   public int inFlight() {
-    return inFlight;
+    synchronized (lock) {
+      return inFlight;
+    }
   }
 
   /** The queue's bound. */
@@ -242,111 +273,189 @@ public final class BufferedPublisher implements AutoCloseable {
     }
     if (!drained) {
       List<Entry> left = new ArrayList<>();
-      queue.drainTo(left);
+      List<CompletableFuture<PublishResult>> sending = new ArrayList<>();
+      synchronized (lock) {
+        queue.drainTo(left);
+        for (Lane lane : lanes) {
+          left.addAll(lane.waiting);
+          lane.waiting.clear();
+          lane.waitingBytes = 0;
+          if (lane.sending != null && lane.sending != PENDING) {
+            sending.add(lane.sending);
+          }
+        }
+      }
       for (Entry e : left) {
-        queuedBytes.release(e.estimatedBytes());
+        release(e);
       }
       fail(left, new GripException("buffered publisher closed before this item was sent ("
           + left.size() + " items left after " + closeTimeout.toMillis() + " ms)"));
+      for (CompletableFuture<PublishResult> f : sending) {
+        f.cancel(true); // cancels the publish; its completion fails the batch's items
+      }
     }
   }
 
-  /** An entry the drainer took off the queue (or null): its bytes no longer count as queued. */
-  private Entry taken(Entry e) {
-    if (e != null) {
-      queuedBytes.release(e.estimatedBytes());
-    }
-    return e;
+  /** An item leaves the waiting items (into a batch, or failed): its permits go back. */
+  private void release(Entry e) {
+    slots.release();
+    queuedBytes.release(e.estimatedBytes());
   }
 
+  private Lane laneOf(Entry e) {
+    return lanes[Math.floorMod(e.publication().channel().hashCode(), lanes.length)];
+  }
+
+  /**
+   * Moves submitted items into their lanes and sends the batches that are ready, until closed and
+   * drained. Batches after the first of a busy lane are sent by the completion of the one before
+   * ({@link #finished}); this thread starts idle lanes, after the linger.
+   */
   private void drainLoop() {
-    List<Entry> batch = new ArrayList<>(maxBatchItems);
-    Entry carry = null; // taken from the queue while lingering, but too big for the batch it came to
-    while (true) {
-      try {
-        Entry first = carry != null ? carry : taken(queue.poll(100, TimeUnit.MILLISECONDS));
-        carry = null;
-        if (first == null) {
-          if (closing && queue.isEmpty()) {
-            return;
-          }
+    try {
+      while (true) {
+        long waitNanos = startReadyLanes();
+        if (closing && queue.isEmpty() && idle()) {
+          return;
+        }
+        Entry e = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+        if (e == null) {
           continue;
         }
-        batch.add(first);
-        inFlight = 1;
-        int bytes = first.estimatedBytes();
-        long lingerEnd = System.nanoTime() + linger.toNanos();
-        while (batch.size() < maxBatchItems) {
-          Entry next = queue.peek();
-          if (next != null) {
-            if (bytes + next.estimatedBytes() > maxBatchBytes) {
-              break;
+        long now = System.nanoTime();
+        synchronized (lock) {
+          int moved = 0;
+          do {
+            Lane lane = laneOf(e);
+            if (lane.waiting.isEmpty()) {
+              lane.firstWaitingNanos = now;
             }
-            taken(queue.poll());
-          } else {
-            long wait = lingerEnd - System.nanoTime();
-            if (wait <= 0 || closing) {
-              break;
-            }
-            next = taken(queue.poll(wait, TimeUnit.NANOSECONDS));
-            if (next == null) {
-              break;
-            }
-            if (bytes + next.estimatedBytes() > maxBatchBytes) {
-              carry = next;
-              break;
-            }
-          }
-          batch.add(next);
-          inFlight = batch.size();
-          bytes += next.estimatedBytes();
+            lane.waiting.add(e);
+            lane.waitingBytes += e.estimatedBytes();
+          } while (++moved < 4_096 && (e = queue.poll()) != null);
         }
-        send(batch, carry != null ? 1 : 0);
-        batch.clear();
-      } catch (InterruptedException ie) {
-        // interrupted by close() after its timeout: close() fails what is still queued
-        List<Entry> left = new ArrayList<>(batch);
-        if (carry != null) {
-          left.add(carry);
-        }
-        inFlight = 0;
-        fail(left, new GripException("buffered publisher closed before this item was sent"));
-        return;
       }
+    } catch (InterruptedException ie) {
+      // interrupted by close() after its timeout: close() fails what is still waiting
+    }
+  }
+
+  private boolean idle() {
+    synchronized (lock) {
+      for (Lane lane : lanes) {
+        if (lane.sending != null || !lane.waiting.isEmpty()) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
   /**
-   * Sends one batch and waits for it, so batches go out in order and memory stays bounded;
-   * {@code carried} items (0 or 1) stay in flight after it, set before the batch's futures
-   * complete, so that a flush that returns sees the batch no longer in flight.
+   * Sends a batch for every idle lane whose waiting items fill a batch or have lingered long
+   * enough; returns how long the drainer may wait for new items before a lane's linger ends.
    */
-  private void send(List<Entry> batch, int carried) throws InterruptedException {
+  private long startReadyLanes() {
+    long wait = TimeUnit.MILLISECONDS.toNanos(100);
+    List<Lane> ready = null;
+    List<List<Entry>> batches = null;
+    long now = System.nanoTime();
+    synchronized (lock) {
+      for (Lane lane : lanes) {
+        if (lane.sending != null || lane.waiting.isEmpty()) {
+          continue;
+        }
+        long left = lane.firstWaitingNanos + lingerNanos - now;
+        if (lane.waiting.size() >= maxBatchItems || lane.waitingBytes >= maxBatchBytes || left <= 0 || closing) {
+          if (ready == null) {
+            ready = new ArrayList<>();
+            batches = new ArrayList<>();
+          }
+          ready.add(lane);
+          batches.add(takeBatch(lane, now));
+        } else {
+          wait = Math.min(wait, left);
+        }
+      }
+    }
+    if (ready != null) {
+      for (int i = 0; i < ready.size(); i++) {
+        send(ready.get(i), batches.get(i));
+      }
+      return 0; // more may be ready at once
+    }
+    return wait;
+  }
+
+  /** The lane's next batch, marked in flight; holding {@code lock}. */
+  private List<Entry> takeBatch(Lane lane, long now) {
+    List<Entry> batch = new ArrayList<>(Math.min(maxBatchItems, lane.waiting.size()));
+    long bytes = 0;
+    while (batch.size() < maxBatchItems && !lane.waiting.isEmpty()) {
+      Entry next = lane.waiting.peek();
+      if (!batch.isEmpty() && bytes + next.estimatedBytes() > maxBatchBytes) {
+        break;
+      }
+      lane.waiting.poll();
+      bytes += next.estimatedBytes();
+      batch.add(next);
+    }
+    lane.waitingBytes -= bytes;
+    lane.firstWaitingNanos = now; // what is left has waited a batch already: it goes when this one ends
+    lane.sending = PENDING;
+    inFlight += batch.size();
+    return batch;
+  }
+
+  /** Marks a lane busy between taking its batch and the publish's future existing. */
+  private static final CompletableFuture<PublishResult> PENDING = new CompletableFuture<>();
+
+  /** Publishes a lane's batch; its completion sends the lane's next batch. */
+  private void send(Lane lane, List<Entry> batch) {
+    for (Entry e : batch) {
+      release(e);
+    }
     List<Publication> ps = new ArrayList<>(batch.size());
     for (Entry e : batch) {
       ps.add(e.publication());
     }
-    CompletableFuture<PublishResult> f;
-    try {
-      f = publisher.publishAllAsync(ps);
-    } catch (RuntimeException e) { // invalid item, item too large, publisher closed
-      inFlight = carried;
-      fail(batch, e);
-      return;
+    CompletableFuture<PublishResult> f = publisher.publishAllAsync(ps); // never throws
+    synchronized (lock) {
+      if (lane.sending == PENDING) {
+        lane.sending = f;
+      }
     }
-    try {
-      PublishResult r = f.get();
-      inFlight = carried;
+    f.whenComplete((r, t) -> finished(lane, batch, r, t));
+  }
+
+  /**
+   * A lane's batch ended: its items' futures complete, and the lane's next batch (what waited
+   * behind it) goes out at once. The in-flight count drops before the futures complete, so that a
+   * flush that returns sees the batch no longer in flight.
+   */
+  private void finished(Lane lane, List<Entry> batch, PublishResult r, Throwable t) {
+    List<Entry> next = null;
+    synchronized (lock) {
+      inFlight -= batch.size();
+      lane.sending = null;
+      if (!lane.waiting.isEmpty()) {
+        next = takeBatch(lane, System.nanoTime());
+      }
+    }
+    if (t == null) {
       for (Entry e : batch) {
         e.future().complete(r);
       }
       markDone(batch.size());
-    } catch (java.util.concurrent.ExecutionException e) {
-      inFlight = carried;
-      fail(batch, e.getCause());
-    } catch (InterruptedException ie) {
-      f.cancel(true); // the caller fails the batch
-      throw ie;
+    } else {
+      Throwable why = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+      if (why instanceof java.util.concurrent.CancellationException) {
+        why = new GripException("buffered publisher closed before this item's batch was published", why);
+      }
+      fail(batch, why);
+    }
+    if (next != null) {
+      send(lane, next);
     }
   }
 
@@ -415,8 +524,9 @@ public final class BufferedPublisher implements AutoCloseable {
     private final Publisher publisher;
     private int capacity = 10_000;
     private int maxQueuedBytes = Integer.MAX_VALUE;
-    private int maxBatchItems = 500;
+    private int maxBatchItems = DEFAULT_BATCH_ITEMS;
     private int maxBatchBytes = 900_000;
+    private int lanes = DEFAULT_LANES;
     private Duration linger = Duration.ofMillis(5);
     private Overflow overflow = Overflow.BLOCK;
     private Duration offerTimeout = Duration.ofSeconds(1);
@@ -444,7 +554,21 @@ public final class BufferedPublisher implements AutoCloseable {
       return this;
     }
 
-    /** The most items per batch (default 500). */
+    /**
+     * The most batches in flight at once (default {@value BufferedPublisher#DEFAULT_LANES}): the
+     * channels are spread over this many lanes by their names' hash, and each lane sends one batch
+     * at a time, so each channel keeps its order. 1 sends one batch at a time in submission order
+     * (the behaviour before 1.1). All items on one channel use one lane.
+     */
+    public Builder lanes(int n) {
+      lanes = Args.atLeast(n, 1, "lanes");
+      return this;
+    }
+
+    /**
+     * The most items per batch (default {@value BufferedPublisher#DEFAULT_BATCH_ITEMS}, where Pushpin
+     * 1.36 publishes small items fastest: docs/performance.md, "Bulk publishing").
+     */
     public Builder maxBatchItems(int items) {
       maxBatchItems = Args.atLeast(items, 1, "maxBatchItems");
       return this;

@@ -1,5 +1,6 @@
 package io.gripcast.cli;
 
+import io.gripcast.BufferedPublisher;
 import io.gripcast.EndpointResult;
 import io.gripcast.GripJson;
 import io.gripcast.PayloadTooLargeException;
@@ -54,6 +55,8 @@ final class PublishCommand implements Callable<Integer> {
   private boolean any;
   private boolean noAutoId;
   private int maxBodyBytes;
+  private int batchItems;
+  private int inFlight;
   private boolean json;
   private boolean dryRun;
 
@@ -103,6 +106,13 @@ final class PublishCommand implements Callable<Integer> {
     spec.addOption(Opts.value(54, int.class, "N",
         "The proxy's publish body limit; batches are split under it (default: ${DEFAULT-VALUE}).", "--max-body-bytes")
         .defaultValue("1000000").build());
+    spec.addOption(Opts.value(57, int.class, "N",
+        "With --ndjson: the most items per request (default: ${DEFAULT-VALUE}, where Pushpin publishes fastest).",
+        "--batch").defaultValue(String.valueOf(BufferedPublisher.DEFAULT_BATCH_ITEMS)).build());
+    spec.addOption(Opts.value(58, int.class, "N",
+        "With --ndjson: the most requests at once (default: ${DEFAULT-VALUE}); each channel's items still"
+            + " go out in order, one request at a time.", "--in-flight")
+        .defaultValue(String.valueOf(BufferedPublisher.DEFAULT_LANES)).build());
     spec.addOption(Opts.flag(55, "Print per-endpoint results as JSON on stdout.", "--json"));
     spec.addOption(Opts.flag(56, "Print the target(s) and the request body; send nothing.", "--dry-run"));
     spec.addOption(Opts.verbose());
@@ -128,6 +138,8 @@ final class PublishCommand implements Callable<Integer> {
     any = Opts.isSet(spec, "--any");
     noAutoId = Opts.isSet(spec, "--no-auto-id");
     maxBodyBytes = Opts.<Integer>get(spec, "--max-body-bytes");
+    batchItems = Opts.<Integer>get(spec, "--batch");
+    inFlight = Opts.<Integer>get(spec, "--in-flight");
     json = Opts.isSet(spec, "--json");
     dryRun = Opts.isSet(spec, "--dry-run");
   }
@@ -140,6 +152,10 @@ final class PublishCommand implements Callable<Integer> {
     }
     if (maxBodyBytes < 64) {
       throw CliException.usage("--max-body-bytes must be at least 64, but was " + maxBodyBytes);
+    }
+    if (batchItems < 1 || inFlight < 1) {
+      throw CliException.usage((batchItems < 1 ? "--batch" : "--in-flight") + " must be at least 1, but was "
+          + Math.min(batchItems, inFlight));
     }
     if (timeout.isZero()) {
       throw CliException.usage("--timeout must be more than 0");
@@ -180,7 +196,7 @@ final class PublishCommand implements Callable<Integer> {
     for (String c : distinct) {
       publications.add(new Publication(c, built));
     }
-    try (Publisher publisher = publisher()) {
+    try (Publisher publisher = publisher(null)) {
       if (dryRun) {
         return dryRun(publisher, publications);
       }
@@ -202,7 +218,156 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
     String source = ndjson.equals("-") ? "stdin" : ndjson;
-    try (Publisher publisher = publisher();
+    if (dryRun) {
+      return dryRunBatch(source);
+    }
+    BulkCounts counts = new BulkCounts();
+    // A run ends within about one request's bound after a failure: what is in flight then may
+    // still be retried, what waits is given up (and not counted as published)
+    Duration oneRequest = timeout.multipliedBy(2).plusSeconds(1);
+    try (Publisher publisher = publisher(counts);
+        BufferedReader in = reader()) {
+      BufferedPublisher buffer = BufferedPublisher.builder(publisher)
+          .lanes(inFlight)
+          .maxBatchItems(batchItems)
+          .capacity((int) Math.min(1_000_000, Math.max(10_000, 4L * inFlight * batchItems)))
+          .offerTimeout(oneRequest)
+          .closeTimeout(oneRequest)
+          .build();
+      String bad = null; // what is wrong with the first bad line
+      IllegalArgumentException badCause = null;
+      try {
+        List<Publication> pending = new ArrayList<>();
+        int lineNo = 0;
+        String line;
+        while (counts.failure.get() == null && (line = readLine(in, source)) != null) {
+          lineNo++;
+          if (line.isBlank()) {
+            continue;
+          }
+          try {
+            pending.add(GripJson.parsePublication(line));
+          } catch (IllegalArgumentException e) {
+            bad = source + " line " + lineNo + ": " + Errors.oneLine(e.getMessage());
+            badCause = e;
+            break;
+          }
+          // Lines are parsed a chunk ahead of sending, so a bad line near the start sends nothing;
+          // a slow producer on stdin is not held back (what is ready goes out)
+          if (pending.size() >= Math.min(100_000L, (long) batchItems * inFlight) || !ready(in)) {
+            submit(buffer, pending, counts);
+          }
+        }
+        if (bad == null) {
+          submit(buffer, pending, counts);
+        }
+        while (counts.failure.get() == null && !buffer.flush(Duration.ofMillis(50))) {
+          // wait for the rest, unless something failed: then close() gives up what waits
+        }
+      } finally {
+        buffer.close();
+      }
+      if (bad != null) {
+        int published = counts.published.get();
+        throw CliException.data(bad + (published == 0 ? " (nothing was published)"
+            : " (" + published + " items before it were published)") + "; fix or remove that line", badCause);
+      }
+      Throwable failure = counts.failure.get();
+      if (failure != null) {
+        CliException e = failed(failure);
+        int published = counts.published.get();
+        String before = published == 0 ? "nothing was published"
+            : published + (published == 1 ? " item was" : " items were") + " published before the failure";
+        throw new CliException(e.exitCode(), e.getMessage() + " (" + before + ")", e.getCause());
+      }
+      int items = counts.published.get();
+      int requests = counts.requests.get();
+      if (json) {
+        out().println(CliJson.batch(items, counts.last, requests, ExitCodes.OK));
+      } else {
+        out().println("Published " + items + (items == 1 ? " item" : " items") + " from " + source
+            + " in " + requests + (requests == 1 ? " request" : " requests")
+            + (counts.endpoints > 1 ? " to each of " + counts.endpoints + " endpoints" : ""));
+      }
+      return ExitCodes.OK;
+    } catch (IOException e) {
+      throw CliException.data("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Hands parsed items to the buffer, which sends them in lanes; stops at the first failure. */
+  private static void submit(BufferedPublisher buffer, List<Publication> pending, BulkCounts counts) {
+    for (Publication p : pending) {
+      if (counts.failure.get() != null) {
+        break;
+      }
+      java.util.concurrent.CompletableFuture<PublishResult> f = buffer.submit(p);
+      if (f.isCompletedExceptionally()) { // the buffer stayed full: the proxy takes nothing
+        f.whenComplete((r, t) -> counts.failure.compareAndSet(null, t));
+      } else {
+        f.whenComplete((r, t) -> {
+          if (t != null) {
+            counts.failure.compareAndSet(null, t);
+          }
+        });
+      }
+    }
+    pending.clear();
+  }
+
+  /** The CLI's error for a failed bulk publish, as {@link #send} makes it for one publish. */
+  private CliException failed(Throwable t) {
+    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (cause instanceof PayloadTooLargeException) {
+      return CliException.data(Errors.oneLine(cause.getMessage()) + "; publish less content, or raise --max-body-bytes"
+          + " if your proxy accepts more (Pushpin: push_in_max_body_size)", cause);
+    }
+    if (cause instanceof PublishException) {
+      PublishResult r = ((PublishException) cause).result();
+      int code = Failures.exitCode(r);
+      if (json) {
+        out().println(CliJson.result(r, code));
+        out().flush();
+      }
+      return new CliException(code, Failures.describe(r), cause);
+    }
+    if (cause instanceof IllegalArgumentException) {
+      return CliException.data("the item cannot be sent: " + Errors.oneLine(cause.getMessage()), cause);
+    }
+    return new CliException(ExitCodes.UNAVAILABLE, Errors.oneLine(String.valueOf(cause.getMessage())), cause);
+  }
+
+  /**
+   * What a bulk run counts, from the publisher's results (one per batch, told before the batch's
+   * futures complete): a failed batch counts the items its first requests got published.
+   */
+  private static final class BulkCounts implements PublishListener {
+    final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    volatile PublishResult last;
+    volatile int endpoints;
+
+    @Override
+    public void onResult(PublishResult r) {
+      requests.addAndGet(r.endpoints().get(0).requests());
+      if (r.success()) {
+        last = r;
+        endpoints = r.endpoints().size();
+        published.addAndGet(r.items());
+      } else {
+        int partial = Integer.MAX_VALUE;
+        for (EndpointResult e : r.endpoints()) {
+          partial = Math.min(partial, e.itemsPublished());
+        }
+        published.addAndGet(partial);
+      }
+    }
+  }
+
+  /** --dry-run with --ndjson: every line validated and shown, nothing sent. */
+  private int dryRunBatch(String source) {
+    try (Publisher publisher = publisher(null);
         BufferedReader in = reader()) {
       BatchStats stats = new BatchStats();
       List<Publication> pending = new ArrayList<>();
@@ -214,88 +379,36 @@ final class PublishCommand implements Callable<Integer> {
         if (line.isBlank()) {
           continue;
         }
-        if (pending.isEmpty()) {
-          stats.chunkFirstLine = lineNo;
-        }
         try {
           pending.add(GripJson.parsePublication(line));
         } catch (IllegalArgumentException e) {
           throw CliException.data(source + " line " + lineNo + ": " + Errors.oneLine(e.getMessage())
-              + stats.sentBefore() + "; fix or remove that line", e);
+              + " (nothing was published); fix or remove that line", e);
         }
-        stats.lines = lineNo;
         pendingBytes += line.length() + 1;
-        // hand a chunk to the publisher (which splits it under the body limit) when it is a body's
-        // worth, or when the input has nothing more ready: a slow producer on stdin is not held back
-        if (pendingBytes >= maxBodyBytes || pending.size() >= 10_000 || !ready(in)) {
-          flush(publisher, pending, stats);
+        if (pendingBytes >= maxBodyBytes || pending.size() >= 10_000) {
+          stats.items += pending.size();
+          dryRun(publisher, pending);
+          pending.clear();
           pendingBytes = 0;
         }
       }
       if (!pending.isEmpty()) {
-        flush(publisher, pending, stats);
+        stats.items += pending.size();
+        dryRun(publisher, pending);
       }
-      if (dryRun) {
-        err().println(Errors.prefix(spec.commandLine()) + ": dry run: " + stats.items + " items from " + source
-            + " are valid; nothing was sent");
-        err().flush();
-      } else if (json) {
-        out().println(CliJson.batch(stats.items, stats.lastResult, stats.requests, ExitCodes.OK));
-      } else {
-        out().println("Published " + stats.items + (stats.items == 1 ? " item" : " items") + " from " + source
-            + " in " + stats.requests + (stats.requests == 1 ? " request" : " requests")
-            + (stats.endpoints > 1 ? " to each of " + stats.endpoints + " endpoints" : ""));
-      }
+      err().println(Errors.prefix(spec.commandLine()) + ": dry run: " + stats.items + " items from " + source
+          + " are valid; nothing was sent");
+      err().flush();
       return ExitCodes.OK;
     } catch (IOException e) {
       throw CliException.data("cannot read " + source + ": " + e.getMessage(), e);
     }
   }
 
-  /** Counts of a batch run, for the summary and for failure messages. */
+  /** Counts of a dry run. */
   private static final class BatchStats {
     int items;
-    int requests;
-    int endpoints;
-    int lines;
-    int chunkFirstLine;
-    PublishResult lastResult;
-
-    String sentBefore() {
-      return items == 0 ? " (nothing was published)" : " (" + items + " items before it were published)";
-    }
-  }
-
-  private void flush(Publisher publisher, List<Publication> pending, BatchStats stats) {
-    if (pending.isEmpty()) {
-      return;
-    }
-    if (dryRun) {
-      dryRun(publisher, pending);
-    } else {
-      try {
-        PublishResult r = send(publisher, pending);
-        stats.lastResult = r;
-        stats.endpoints = r.endpoints().size();
-        stats.requests += r.endpoints().get(0).requests();
-      } catch (CliException e) {
-        // this chunk may have gone out in several requests, some accepted before the failure
-        int thisChunk = 0;
-        if (e.getCause() instanceof PublishException) {
-          thisChunk = Integer.MAX_VALUE;
-          for (EndpointResult r : ((PublishException) e.getCause()).result().endpoints()) {
-            thisChunk = Math.min(thisChunk, r.itemsPublished());
-          }
-        }
-        int published = stats.items + thisChunk;
-        String before = published == 0 ? "nothing was published"
-            : published + (published == 1 ? " item was" : " items were") + " published before the failure"
-                + (thisChunk > 0 ? " (" + thisChunk + " from line " + stats.chunkFirstLine + " on)" : "");
-        throw new CliException(e.exitCode(), e.getMessage() + " (" + before + ")", e.getCause());
-      }
-    }
-    stats.items += pending.size();
-    pending.clear();
   }
 
   private BufferedReader reader() throws IOException {
@@ -332,7 +445,7 @@ final class PublishCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------------------------ sending
 
-  private Publisher publisher() {
+  private Publisher publisher(PublishListener counter) {
     prepared = Targets.prepare(specs, user, bearer, true, ctx, this::warn);
     RetryPolicy retry = retries == 0
         ? RetryPolicy.none()
@@ -346,8 +459,26 @@ final class PublishCommand implements Callable<Integer> {
         .successPolicy(any ? SuccessPolicy.ANY : SuccessPolicy.ALL)
         .maxBodyBytes(maxBodyBytes)
         .idempotentIds(!noAutoId);
-    if (ctx.verbose()) {
-      b.listener(new VerboseListener(err()));
+    PublishListener verbose = ctx.verbose() ? new VerboseListener(err()) : null;
+    if (verbose != null && counter != null) {
+      b.listener(new PublishListener() {
+        @Override
+        public void onAttempt(Attempt a) {
+          verbose.onAttempt(a);
+        }
+
+        @Override
+        public void onRetry(Retry r) {
+          verbose.onRetry(r);
+        }
+
+        @Override
+        public void onResult(PublishResult r) {
+          counter.onResult(r);
+        }
+      });
+    } else if (verbose != null || counter != null) {
+      b.listener(verbose != null ? verbose : counter);
     }
     if (prefix != null) {
       try {

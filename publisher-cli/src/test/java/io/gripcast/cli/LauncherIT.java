@@ -125,6 +125,33 @@ class LauncherIT extends MockServerTest {
     assertTrue(picocli.contains("shared objects file"), "picocli (Java 5 classes) archived too: " + picocli);
   }
 
+  /** GRIPCAST_CDS=aot on a JDK before 25 names what it needs instead of running without a cache. */
+  @Test
+  void aotModeOnJdk17SaysItNeedsJdk25() {
+    Launcher.Run r = Launcher.gripcast(Map.of("GRIPCAST_CDS", "aot", "JAVA_HOME", System.getProperty("java.home")),
+        dir, "--version");
+    assertEquals(70, r.code(), r.toString());
+    assertTrue(r.err().contains("GRIPCAST_CDS=aot needs a JDK 25 or newer"), r.err());
+    assertTrue(r.err().contains("version 17"), r.err());
+  }
+
+  /**
+   * With a JDK 25 (GRIPCAST_TEST_JDK25, else Temurin 25's Debian path), GRIPCAST_CDS=aot makes the
+   * AOT cache on first use and loads gripcast's classes from it.
+   */
+  @Test
+  void aotModeOnJdk25MakesAndUsesTheCache() {
+    String jdk = System.getenv().getOrDefault("GRIPCAST_TEST_JDK25", "/usr/lib/jvm/temurin-25-jdk-amd64");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(jdk, "bin", "java")),
+        "no JDK 25 at " + jdk + " (set GRIPCAST_TEST_JDK25): the AOT launcher mode is not checked");
+    Launcher.Run r = Launcher.gripcast(Map.of("GRIPCAST_CDS", "aot", "JAVA_HOME", jdk,
+        "GRIPCAST_JAVA_OPTS", "-Xlog:class+load=info"), dir, "--version");
+    assertEquals(0, r.code(), r.toString());
+    String mainLine = r.out().lines().filter(l -> l.contains(" io.gripcast.cli.Main ")).findFirst().orElse("");
+    assertTrue(mainLine.contains("shared objects file"), "Main from the AOT cache: " + mainLine);
+    assertTrue(Files.exists(Launcher.gripcast().resolveSibling("gripcast.aot")), "the cache beside the launcher");
+  }
+
   // ------------------------------------------------------------------------ locales and bytes
 
   /** What a request body must contain, byte for byte: the UTF-8 of {@code text}. */

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gripcast.BufferedPublisher;
 import io.gripcast.EndpointResult;
 import io.gripcast.Outcome;
 import io.gripcast.PublishException;
 import io.gripcast.PublishListener;
+import io.gripcast.PublishResult;
 import io.gripcast.Publisher;
 import io.gripcast.RetryPolicy;
 import io.gripcast.item.Item;
@@ -20,6 +22,8 @@ import io.gripcast.testing.PushpinInstance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,6 +104,58 @@ class FaultIntegrationTest {
       assertTrue(batch.isEmpty());
       assertTrue(proxy.cuts() >= 50, "only " + proxy.cuts() + " responses were cut");
       assertTrue(retries.get() >= proxy.cuts(), retries.get() + " retries for " + proxy.cuts() + " cuts");
+      assertExactlyOnceInOrder(subs, channels, perChannel);
+    } finally {
+      subs.forEach(Subscribers.Ws::close);
+    }
+  }
+
+  /**
+   * A buffered publisher keeps several batches in flight (one per lane) while responses are lost and
+   * requests refused, and the batches retried: each channel's items still arrive in order, exactly
+   * once. (With batches put in lanes regardless of their channel, the refused requests, retried after
+   * a backoff, arrive after later items of their channel and this fails.)
+   */
+  @Test
+  void pipelinedLanesKeepEachChannelsOrderThroughLostResponses() throws Exception {
+    PushpinInstance p = PUSHPIN.instance();
+    List<String> channels = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      channels.add(channel("lane-" + i));
+    }
+    List<Subscribers.Ws> subs = subscribe(p, channels);
+    AtomicInteger retries = new AtomicInteger();
+    int perChannel = 250; // 2,000 items, about 5 per request
+    // every 5th connection loses its response after Pushpin has processed the request, and every 7th
+    // is reset before its request reaches Pushpin
+    try (FaultProxy proxy = new FaultProxy(p.controlPort(), n -> n % 5 == 2, n -> n % 7 == 4);
+        Publisher publisher = Publisher.builder().endpoint("http://127.0.0.1:" + proxy.port())
+            .retryPolicy(RetryPolicy.builder().maxAttempts(10).backoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(300)).jitter(0.5).totalBudget(Duration.ofSeconds(20)).build())
+            .listener(new PublishListener() {
+              @Override
+              public void onRetry(Retry r) {
+                retries.incrementAndGet();
+              }
+            }).build();
+        BufferedPublisher buffer = BufferedPublisher.builder(publisher).lanes(4).maxBatchItems(5)
+            .linger(Duration.ofMillis(2)).capacity(500).offerTimeout(Duration.ofSeconds(30)).build()) {
+      List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
+      int mostInFlight = 0;
+      for (int i = 0; i < perChannel; i++) {
+        for (String ch : channels) {
+          futures.add(buffer.submit(ch, Item.of(WsMessage.text(ch + ":" + i))));
+        }
+        mostInFlight = Math.max(mostInFlight, buffer.inFlight());
+      }
+      assertTrue(buffer.flush(Duration.ofSeconds(60)), "not all published within 60 s");
+      for (CompletableFuture<PublishResult> f : futures) {
+        assertTrue(f.get(1, TimeUnit.SECONDS).success());
+      }
+      assertTrue(mostInFlight > 5, "never more than one batch (5 items) in flight: " + mostInFlight);
+      assertTrue(proxy.cuts() >= 20, "only " + proxy.cuts() + " responses were cut");
+      assertTrue(proxy.refused() >= 10, "only " + proxy.refused() + " requests were refused");
+      assertTrue(retries.get() >= proxy.cuts() + proxy.refused(), retries.get() + " retries for " + proxy.cuts()
+          + " cuts and " + proxy.refused() + " refusals");
       assertExactlyOnceInOrder(subs, channels, perChannel);
     } finally {
       subs.forEach(Subscribers.Ws::close);

@@ -23,6 +23,7 @@ final class FaultProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final IntPredicate cut;
+  private final IntPredicate refuse;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fault-proxy");
     t.setDaemon(true);
@@ -30,11 +31,21 @@ final class FaultProxy implements AutoCloseable {
   });
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
 
   /** @param cut given the 0-based connection number, whether to cut that connection's response */
   FaultProxy(int targetPort, IntPredicate cut) throws IOException {
+    this(targetPort, cut, n -> false);
+  }
+
+  /**
+   * @param refuse given the 0-based connection number, whether to reset that connection before
+   *     anything reaches the target: a request the target never saw, retried later
+   */
+  FaultProxy(int targetPort, IntPredicate cut, IntPredicate refuse) throws IOException {
     this.targetPort = targetPort;
     this.cut = cut;
+    this.refuse = refuse;
     this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
     pool.execute(this::acceptLoop);
   }
@@ -51,11 +62,21 @@ final class FaultProxy implements AutoCloseable {
     return cuts.get();
   }
 
+  int refused() {
+    return refused.get();
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
         int n = connections.getAndIncrement();
+        if (refuse.test(n)) {
+          refused.incrementAndGet();
+          client.setSoLinger(true, 0);
+          client.close();
+          continue;
+        }
         pool.execute(() -> handle(client, cut.test(n)));
       } catch (IOException e) {
         return; // closed

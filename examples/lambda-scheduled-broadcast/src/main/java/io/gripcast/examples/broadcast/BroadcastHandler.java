@@ -2,9 +2,8 @@ package io.gripcast.examples.broadcast;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.gripcast.EndpointResult;
 import io.gripcast.GripException;
 import io.gripcast.PublishException;
@@ -52,7 +51,10 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
   /** Time kept back from the function's deadline to cancel the publish and report it. */
   static final Duration DEADLINE_MARGIN = Duration.ofMillis(500);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Jackson's streaming writer, not databind's ObjectMapper: the publisher loads the streaming classes
+  // anyway, and ObjectMapper's few hundred classes were the largest part of a cold invocation
+  // (docs/performance.md, "Lambda-style cold start")
+  private static final JsonFactory JSON = new JsonFactory();
 
   /** One publisher per execution environment, reused across invocations, built on the first. */
   private static final SharedPublisher SHARED = new SharedPublisher(BroadcastHandler::publisherFromEnvironment);
@@ -105,13 +107,17 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
 
   /** The message, as a WebSocket text frame and as a server-sent event, both from the same JSON. */
   static Item item(String id, String text, Instant time) {
-    ObjectNode json = JSON.createObjectNode().put("type", "broadcast").put("text", text).put("time", time.toString());
-    String content;
-    try {
-      content = JSON.writeValueAsString(json);
-    } catch (JsonProcessingException ex) {
-      throw new IllegalStateException("cannot write the broadcast JSON", ex); // not for a tree of strings
+    java.io.StringWriter out = new java.io.StringWriter(64 + text.length());
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "broadcast");
+      g.writeStringField("text", text);
+      g.writeStringField("time", time.toString());
+      g.writeEndObject();
+    } catch (java.io.IOException ex) {
+      throw new IllegalStateException("cannot write the broadcast JSON", ex); // not to a StringWriter
     }
+    String content = out.toString();
     Item.Builder b = Item.builder()
         .format(WsMessage.text(content))
         .format(HttpStream.text("event: broadcast\ndata: " + content + "\n\n"));
@@ -197,7 +203,7 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
    * Runs one invocation locally, as the schedule would: {@code GRIP_URL=http://localhost:5561 java -jar
    * lambda-scheduled-broadcast.jar}. Prints the summary as JSON; exits with 1 when the publish failed.
    */
-  public static void main(String[] args) throws JsonProcessingException {
+  public static void main(String[] args) throws java.io.IOException {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("version", "0");
     event.put("id", java.util.UUID.randomUUID().toString());
@@ -207,10 +213,38 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
     event.put("detail", Map.of());
     try {
       Map<String, Object> summary = new BroadcastHandler().handleRequest(event, null);
-      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+      java.io.StringWriter out = new java.io.StringWriter();
+      try (JsonGenerator g = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
+        writeJson(g, summary);
+      }
+      System.out.println(out);
     } catch (RuntimeException e) {
       System.err.println("broadcast failed: " + e.getMessage());
       System.exit(1);
+    }
+  }
+
+  /** The summary's maps, lists, strings and numbers as JSON. */
+  private static void writeJson(JsonGenerator g, Object value) throws java.io.IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof Map<?, ?> map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        writeJson(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (value instanceof List<?> list) {
+      g.writeStartArray();
+      for (Object o : list) {
+        writeJson(g, o);
+      }
+      g.writeEndArray();
+    } else if (value instanceof Integer || value instanceof Long) {
+      g.writeNumber(((Number) value).longValue());
+    } else {
+      g.writeString(value.toString());
     }
   }
 
