@@ -234,7 +234,9 @@ public final class OutboxRelay implements Relay {
     List<long[]> dead = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     try (Statement s = c.createStatement()) {
-      s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
+      // synchronous_commit: the delete need not wait for its WAL flush; lost to a database crash,
+      // it only means the rows are published again, with the same ids (at-least-once either way)
+      s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis() + "; SET LOCAL synchronous_commit = off");
     }
     try (PreparedStatement ps = c.prepareStatement(table.claim())) {
       ps.setInt(1, batchSize);
