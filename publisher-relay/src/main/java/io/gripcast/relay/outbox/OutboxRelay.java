@@ -10,7 +10,6 @@ import io.gripcast.relay.RelayListener;
 import io.gripcast.relay.RelayStats;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,9 +35,10 @@ import org.postgresql.PGNotification;
  * notification sent while the relay was disconnected is lost).
  *
  * <p><b>Order and several relays.</b> Rows of one channel are published in id order. Each claim
- * takes a transaction-scoped advisory lock per channel ({@code pg_try_advisory_xact_lock}, keyed by
- * the table and the channel's hash) and only takes rows whose channel it could lock; the lock is
- * held until the rows are published and deleted. So several relays on one table share the channels
+ * first takes a transaction-scoped advisory lock ({@code pg_try_advisory_xact_lock}, keyed by the
+ * table and the channel's hash) on each channel of the oldest rows that it can get, then, in a
+ * second statement, claims the oldest rows of those channels; the locks are held until the rows
+ * are published and deleted. So several relays on one table share the channels
  * between them, and none publishes a channel's later row while another still holds an earlier one.
  * Run two or more for availability: when one dies, PostgreSQL ends its transaction, and the
  * others take over its channels with their next claim.
@@ -238,27 +238,19 @@ public final class OutboxRelay implements Relay {
       // it only means the rows are published again, with the same ids (at-least-once either way)
       s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis() + "; SET LOCAL synchronous_commit = off");
     }
-    try (PreparedStatement ps = c.prepareStatement(table.claim())) {
-      ps.setInt(1, batchSize);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          String channel = rs.getString(2);
-          String json = rs.getString(3);
-          Publication p;
-          try {
-            p = ItemJson.read(json);
-          } catch (IllegalArgumentException e) {
-            dead.add(new long[] {id});
-            reasons.add("row " + id + " of " + table + " (channel " + channel + ") is not a gripcast item: "
-                + e.getMessage());
-            continue;
-          }
-          Item item = p.item().id() == null ? p.item().withId(RelayIds.outbox(table.name(), id)) : p.item();
-          publications.add(item.on(channel));
-          ids.add(id);
-        }
+    for (Claim.Row row : Claim.rows(c, table, batchSize)) {
+      Publication p;
+      try {
+        p = ItemJson.read(row.itemJson());
+      } catch (IllegalArgumentException e) {
+        dead.add(new long[] {row.id()});
+        reasons.add("row " + row.id() + " of " + table + " (channel " + row.channel() + ") is not a gripcast item: "
+            + e.getMessage());
+        continue;
       }
+      Item item = p.item().id() == null ? p.item().withId(RelayIds.outbox(table.name(), row.id())) : p.item();
+      publications.add(item.on(row.channel()));
+      ids.add(row.id());
     }
     int claimed = ids.size() + dead.size();
     if (claimed == 0) {

@@ -75,18 +75,31 @@ final class OutboxTable {
   }
 
   /**
-   * The claim: the oldest {@code ?} rows whose channel this transaction could lock. The advisory
-   * lock (key: this table, the channel's hash) is what keeps per-channel order with several relays:
-   * a relay only ever sees rows of channels no other relay is publishing, so it cannot publish row
-   * 11 of a channel while another relay still holds row 10. The row locks (FOR UPDATE) are then
-   * never contended by another relay, so SKIP LOCKED would only matter for some other transaction
-   * holding an outbox row; skipping such a row would publish the rows after it first, so the claim
-   * waits instead, bounded by lock_timeout.
+   * Step one of a claim: locks the channels of the oldest {@code ?} rows that no other relay holds,
+   * and returns them. Each channel is tried exactly once (the CTE is materialized before the lock
+   * calls), so the answer is one consistent set. Locking row by row inside the row query instead
+   * would not be: a channel refused at row 10 (another relay holding it) could be granted at row 12
+   * of the same scan once that relay committed, and row 12 would then go out before row 10.
+   *
+   * <p>The lock is transaction-scoped and keyed by this table and the channel's hash: a relay holds
+   * its channels until its publish is done and its delete committed (or rolled back).
    */
-  String claim() {
-    return "SELECT id, channel, item::text FROM " + name
-        + " WHERE pg_try_advisory_xact_lock(hashtext('" + name + "'), hashtext(channel))"
-        + " ORDER BY id LIMIT ? FOR UPDATE";
+  String lockChannels() {
+    return "WITH oldest AS MATERIALIZED (SELECT DISTINCT channel FROM (SELECT channel FROM " + name
+        + " ORDER BY id LIMIT ?) o) SELECT channel FROM oldest"
+        + " WHERE pg_try_advisory_xact_lock(hashtext('" + name + "'), hashtext(channel))";
+  }
+
+  /**
+   * Step two: the oldest {@code ?} rows of the channels locked in step one. A new statement, so a
+   * new snapshot, taken after the locks were granted: it sees the deletes of whichever relay held
+   * those channels before. No other relay locks rows of these channels, so FOR UPDATE does not wait
+   * for one; SKIP LOCKED would only matter for some other transaction holding an outbox row, and
+   * skipping that row would publish the channel's later rows first, so the claim waits instead,
+   * bounded by lock_timeout.
+   */
+  String claimRows() {
+    return "SELECT id, channel, item::text FROM " + name + " WHERE channel = ANY (?) ORDER BY id LIMIT ? FOR UPDATE";
   }
 
   String delete() {

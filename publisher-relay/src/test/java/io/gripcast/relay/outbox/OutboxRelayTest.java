@@ -165,6 +165,90 @@ class OutboxRelayTest {
     assertEquals(3_000, a + b, "no row published twice: the relays published " + a + " and " + b);
   }
 
+  @Test
+  void aRowThatIsNotAnItemGoesToTheDeadLetterTableAndItsChannelGoesOn(PushpinInstance p) throws Exception {
+    Channels ch = new Channels(p, "dead", 1);
+    String channel = ch.subscribers.keySet().iterator().next();
+    Outbox outbox = migrated("outbox_dead");
+    ch.write(outbox, 2);
+    try (Connection c = pg.connect()) {
+      // written by hand, as another language might: valid JSON, but no formats
+      c.createStatement().execute("INSERT INTO outbox_dead (item) VALUES ('{\"channel\":\"" + channel + "\"}')");
+    }
+    try (Connection c = pg.connect()) {
+      c.setAutoCommit(false);
+      outbox.write(c, channel, Item.of(WsMessage.text(channel + " 2")));
+      c.commit();
+    }
+    List<String> poison = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OutboxRelay relay = OutboxRelay.builder(publisher(p, RetryPolicy.defaults()))
+        .jdbc(pg.jdbcUrl(), PostgresInstance.USER, null).table("outbox_dead")
+        .listener(new RelayListener() {
+          @Override
+          public void poison(String position, boolean deadLettered, String reason) {
+            poison.add(position + " " + deadLettered + " " + reason);
+          }
+        }).build();
+    cleanup.add(relay);
+    relay.start();
+    await(() -> rows("outbox_dead") == 0, "the outbox to empty");
+    ch.awaitAll(3);
+    ch.assertExactlyOnceInOrder(3);
+    assertEquals(1, rows("outbox_dead_dead"));
+    assertEquals(1, relay.stats().deadLettered());
+    assertEquals(1, poison.size(), poison::toString);
+    assertTrue(poison.get(0).startsWith("3 true "), poison::toString);
+    assertTrue(poison.get(0).contains("formats"), poison::toString);
+  }
+
+  @Test
+  void aMissingTableStopsTheRelayWithTheReason(PushpinInstance p) throws Exception {
+    OutboxRelay relay = OutboxRelay.builder(publisher(p, RetryPolicy.defaults()))
+        .jdbc(pg.jdbcUrl(), PostgresInstance.USER, null).table("never_migrated").build();
+    cleanup.add(relay);
+    relay.start();
+    assertTrue(relay.awaitTermination(Duration.ofSeconds(30)), "a relay on a missing table stops by itself");
+    assertTrue(relay.failure() != null && relay.failure().getMessage().contains("never_migrated"),
+        String.valueOf(relay.failure()));
+  }
+
+  @Test
+  void theDatabasePasswordIsInNoMessage(PushpinInstance p) throws Exception {
+    String secret = "s3cret-" + UUID.randomUUID();
+    try (Connection c = pg.connect()) {
+      c.createStatement().execute("CREATE ROLE pw_user LOGIN PASSWORD '" + secret + "'");
+    }
+    // loopback is trust in the test cluster, so a wrong password cannot be shown here; what is shown
+    // is that neither the relay nor a failure message carries the password or the URL's parameters
+    OutboxRelay relay = OutboxRelay.builder(publisher(p, RetryPolicy.defaults()))
+        .jdbc(pg.jdbcUrl() + "?password=" + secret, "pw_user", secret).table("never_migrated_pw").build();
+    cleanup.add(relay);
+    assertTrue(!relay.toString().contains(secret) && relay.toString().contains("pw_user"), relay::toString);
+    relay.start();
+    assertTrue(relay.awaitTermination(Duration.ofSeconds(30)));
+    assertTrue(relay.failure() != null, "no such table");
+    java.io.StringWriter trace = new java.io.StringWriter();
+    relay.failure().printStackTrace(new java.io.PrintWriter(trace));
+    assertTrue(!trace.toString().contains(secret), trace::toString);
+  }
+
+  @Test
+  void badConfigurationIsRefusedWithTheFix(PushpinInstance p) {
+    Publisher publisher = publisher(p, RetryPolicy.defaults());
+    IllegalArgumentException url = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> OutboxRelay.builder(publisher).jdbc("jdbc:mysql://db/app?password=hunter2", "u", "hunter2"));
+    assertTrue(url.getMessage().contains("jdbc:postgresql:") && !url.getMessage().contains("hunter2"), url.getMessage());
+    IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> OutboxRelay.builder(publisher).build());
+    assertTrue(none.getMessage().contains("jdbc(url, user, password)"), none.getMessage());
+    IllegalArgumentException batch = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> OutboxRelay.builder(publisher).batchSize(0));
+    assertTrue(batch.getMessage().contains("1..10000"), batch.getMessage());
+    IllegalArgumentException table = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> OutboxRelay.builder(publisher).table("Outbox"));
+    assertTrue(table.getMessage().contains("lower-case"), table.getMessage());
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private Publisher publisher(PushpinInstance p, RetryPolicy retry) {

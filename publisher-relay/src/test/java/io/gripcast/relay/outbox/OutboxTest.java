@@ -12,7 +12,6 @@ import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
 import io.gripcast.item.WsMessage;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -153,14 +152,9 @@ class OutboxTest {
 
   private static List<String> claim(Connection c, OutboxTable table, int limit) throws Exception {
     List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(table.claim())) {
-      ps.setInt(1, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Publication p = ItemJson.read(rs.getString(3));
-          out.add(rs.getString(2) + ":" + new String(p.item().wsMessage().content().toBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-      }
+    for (Claim.Row row : Claim.rows(c, table, limit)) {
+      Publication p = ItemJson.read(row.itemJson());
+      out.add(row.channel() + ":" + new String(p.item().wsMessage().content().toBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
     return out;
   }
