@@ -4,6 +4,8 @@
  */
 module io.gripcast.cli {
   requires io.gripcast;
+  // `gripcast relay`, with its Kafka source
+  requires io.gripcast.relay;
   requires info.picocli;
   requires okhttp3;
   requires jdk.httpserver;

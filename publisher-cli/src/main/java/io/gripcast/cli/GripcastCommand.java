@@ -26,6 +26,7 @@ final class GripcastCommand implements Callable<Integer> {
     SUBCOMMANDS.put("token", TokenCommand::new);
     SUBCOMMANDS.put("url", UrlCommand::new);
     SUBCOMMANDS.put("bench", ctx -> new BenchCommand(ctx::env));
+    SUBCOMMANDS.put("relay", RelayCommand::new);
   }
 
   private CommandSpec spec;

@@ -194,6 +194,31 @@ public final class PushpinInstance implements AutoCloseable {
   }
 
   /**
+   * Stops the whole process tree (as {@link #stop()} does, but keeping the ports and the instance
+   * dir), runs {@code whileStopped}, then starts Pushpin again on the same ports and returns once it
+   * is ready: a proxy restart, as in production (subscribers are disconnected, the id cache and
+   * sequencing state are gone).
+   *
+   * @throws IllegalStateException if it is not ready again within the ready timeout
+   */
+  public synchronized void restart(Runnable whileStopped) {
+    requireRunning();
+    stopProcess();
+    try {
+      whileStopped.run();
+    } finally {
+      long t0 = System.nanoTime();
+      process = PushpinProcess.launch(binary, files);
+      readiness.await(process, ports, t0 + readyTimeout.toNanos());
+      readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      if (!process.adoptChildren()) {
+        throw logs.failure("pushpin is ready again but no pushpin-handler process is among its children "
+            + process.children());
+      }
+    }
+  }
+
+  /**
    * POSTs a raw JSON body to {@code /publish/} with a fixed {@code Content-Length}, on a new
    * connection; a plain helper for tests that need no publisher.
    *

@@ -1,5 +1,6 @@
 package io.gripcast.relay.outbox;
 
+import io.gripcast.build.PostgresInstance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.gripcast.relay.outbox;
+package io.gripcast.build;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,10 +30,13 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>PostgreSQL missing: with {@code CI=true} {@link #start()} throws (CI must not pass by
  * skipping); otherwise the test is aborted (skipped) with the reason.
+ *
+ * <p>In build-support (not published) rather than in one module's test sources, so that
+ * publisher-relay's tests and publisher-cli's {@code gripcast relay --source outbox} tests share it.
  */
-final class PostgresInstance implements AutoCloseable {
+public final class PostgresInstance implements AutoCloseable {
 
-  static final String USER = "gripcast";
+  public static final String USER = "gripcast";
   private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
   private final Path binDir;
@@ -50,7 +53,7 @@ final class PostgresInstance implements AutoCloseable {
   }
 
   /** Makes a cluster and starts it; ready for connections when this returns. */
-  static PostgresInstance start() {
+  public static PostgresInstance start() {
     Path bin = binDir();
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir;
@@ -91,25 +94,25 @@ final class PostgresInstance implements AutoCloseable {
   }
 
   /** {@code jdbc:postgresql://127.0.0.1:PORT/postgres}. */
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  Path directory() {
+  public Path directory() {
     return dir;
   }
 
   /** A new connection as {@link #USER}; the caller closes it. */
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), USER, "");
   }
 
   /** The server log so far (for assertion messages). */
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("log"), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -167,7 +170,7 @@ final class PostgresInstance implements AutoCloseable {
    * The server's bin dir: {@code PG_BIN} (property or environment), else the newest
    * {@code /usr/lib/postgresql/N/bin}, else {@code pg_config --bindir}.
    */
-  static Path binDir() {
+  public static Path binDir() {
     String configured = System.getProperty("PG_BIN", System.getenv("PG_BIN"));
     if (configured != null && !configured.isBlank()) {
       Path p = Path.of(configured);
