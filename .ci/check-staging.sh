@@ -46,9 +46,10 @@ PUBLISHED = {
     "publisher-core": "jar",
     "publisher-cli": "jar",
     "gripcast-micrometer": "jar",
+    "publisher-relay": "jar",
 }
 GROUP = "io.gripcast"
-BOM_PINS = {"publisher-core", "publisher-testing", "publisher-cli", "gripcast-micrometer"}
+BOM_PINS = {"publisher-core", "publisher-testing", "publisher-cli", "gripcast-micrometer", "publisher-relay"}
 REQUIRED_SUMS = ("md5", "sha1")
 OPTIONAL_SUMS = ("sha256", "sha512")
 ALGOS = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}

@@ -58,7 +58,7 @@ inventory() {
 
 build "$out/first" "$@"
 # the published modules and what they need to build (-am), benchmarks and examples left out
-build "$out/second-copy" -pl .,publisher-testing,publisher-core,publisher-cli,gripcast-micrometer,gripcast-bom -am "$@"
+build "$out/second-copy" -pl .,publisher-testing,publisher-core,publisher-cli,gripcast-micrometer,publisher-relay,gripcast-bom -am "$@"
 
 inventory "$out/first" >"$out/first.sha256"
 inventory "$out/second-copy" >"$out/second-copy.sha256"
