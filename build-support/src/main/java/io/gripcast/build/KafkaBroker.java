@@ -165,6 +165,20 @@ public final class KafkaBroker implements AutoCloseable {
   public void createTopic(String name, int partitions) {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      // created is not yet writable: wait until every partition has a leader, or a producer's first
+      // records can sit waiting for metadata
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        org.apache.kafka.clients.admin.TopicDescription d =
+            admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
+        if (d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + name + " has partitions without a leader after 30 s: " + d);
+        }
+        sleep(100);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("creating topic " + name + " failed: " + e, e);
     }

@@ -205,7 +205,12 @@ final class RelayCommand implements Callable<Integer> {
       Thread hook = new Thread(relay::close, "gripcast-relay-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        relay.start();
+        try {
+          relay.start();
+        } catch (RuntimeException e) {
+          // the source's client refused its configuration (say, an unresolvable bootstrap server)
+          throw CliException.config("cannot start the relay: " + e.getMessage(), e);
+        }
         status("relaying " + describe() + " to " + String.join(", ", targets.labels()));
         boolean stopped = relay.awaitTermination(runFor == null ? Duration.ofDays(36500) : runFor);
         if (!stopped) {

@@ -55,6 +55,13 @@ class RelayCommandTest {
   }
 
   @Test
+  void aBrokerAddressKafkaCannotUseIsAConfigurationError() {
+    Cli.Result r = Cli.cli().run("relay", "--bootstrap-servers", "no-such-host.invalid:9092", "--topic", "t");
+    assertEquals(ExitCodes.CONFIG, r.code(), r.toString());
+    assertTrue(r.err().contains("cannot start the relay"), r.toString());
+  }
+
+  @Test
   void contentMappingNeedsAChannelTemplate() {
     Cli.Result r = Cli.cli().run("relay", "--bootstrap-servers", "127.0.0.1:1", "--topic", "t", "--mapping", "content");
     assertEquals(ExitCodes.USAGE, r.code(), r.toString());

@@ -19,6 +19,8 @@ public interface Relay extends AutoCloseable {
    * Starts reading and publishing on the relay's own threads, and returns.
    *
    * @throws IllegalStateException if the relay was started before, or closed
+   * @throws RuntimeException the source client's own exception when it cannot be created (a bad
+   *     address or property); the relay is then terminated
    */
   void start();
 

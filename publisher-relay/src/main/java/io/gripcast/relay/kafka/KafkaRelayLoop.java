@@ -126,6 +126,7 @@ final class KafkaRelayLoop {
 
     Lane(TopicPartition tp) {
       this.tp = tp;
+      this.retryAtNanos = System.nanoTime(); // due now (nanoTime may be negative: never compare with 0)
     }
 
     String position(long offset) {
@@ -147,9 +148,18 @@ final class KafkaRelayLoop {
       throw new IllegalStateException("the relay was started already");
     }
     // created here, not in the builder: the consumer's constructor already resolves the brokers' names
-    consumer = new KafkaConsumer<>(consumerConfig);
-    if (producerConfig != null) {
-      deadLetters = new KafkaProducer<>(producerConfig);
+    try {
+      consumer = new KafkaConsumer<>(consumerConfig);
+      if (producerConfig != null) {
+        deadLetters = new KafkaProducer<>(producerConfig);
+      }
+    } catch (RuntimeException e) {
+      if (consumer != null) {
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+      }
+      failure = e;
+      terminated.countDown();
+      throw e;
     }
     thread = new Thread(this::run, "gripcast-relay-kafka");
     thread.setDaemon(false);
@@ -228,7 +238,9 @@ final class KafkaRelayLoop {
   private ConsumerRecords<byte[], byte[]> poll() {
     Duration timeout = IDLE_POLL;
     long now = System.nanoTime();
-    for (Lane lane : lanes.values()) {
+    // a lane waiting out a retry pause shortens the poll; one waiting for a free call slot does not
+    // (a completion wakes the consumer up)
+    for (Lane lane : inFlight >= maxInFlight ? List.<Lane>of() : lanes.values()) {
       if (!lane.busy && !lane.pending.isEmpty()) {
         long wait = Math.max(1_000_000L, lane.retryAtNanos - now);
         if (wait < timeout.toNanos()) {
