@@ -6,6 +6,8 @@ import io.gripcast.relay.Relay;
 import io.gripcast.relay.RelayStats;
 import io.gripcast.relay.kafka.KafkaRelay;
 import io.gripcast.relay.kafka.RecordMapping;
+import io.gripcast.relay.outbox.Outbox;
+import io.gripcast.relay.outbox.OutboxRelay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -126,8 +128,39 @@ final class RelayCommand implements Callable<Integer> {
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500",
-      description = "Kafka: most records of one partition in one publish (default: ${DEFAULT-VALUE}).")
+      description = "Kafka: most records of one partition in one publish; outbox: most rows per claim,"
+          + " publish and delete (default: ${DEFAULT-VALUE}).")
   int batchSize;
+
+  // ------------------------------------------------------------------ outbox
+
+  @Option(names = "--jdbc-url", paramLabel = "URL",
+      description = "Outbox: the PostgreSQL database, e.g. jdbc:postgresql://db:5432/app.")
+  String jdbcUrl;
+
+  @Option(names = "--jdbc-user", paramLabel = "USER", description = "Outbox: the database user.")
+  String jdbcUser;
+
+  @Option(names = "--jdbc-password-env", paramLabel = "NAME", defaultValue = "GRIPCAST_JDBC_PASSWORD",
+      description = "Outbox: the environment variable holding the password (default: ${DEFAULT-VALUE});"
+          + " unset means no password. Never printed.")
+  String jdbcPasswordEnv;
+
+  @Option(names = "--jdbc-password-file", paramLabel = "FILE",
+      description = "Outbox: read the password from this file (one line) instead. Never printed.")
+  String jdbcPasswordFile;
+
+  @Option(names = "--table", paramLabel = "NAME", defaultValue = "gripcast_outbox",
+      description = "Outbox: the table, TABLE or SCHEMA.TABLE (default: ${DEFAULT-VALUE}).")
+  String table;
+
+  @Option(names = "--poll-interval", paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
+      description = "Outbox: read the table at least this often when no NOTIFY came (default: ${DEFAULT-VALUE}).")
+  Duration pollInterval;
+
+  @Option(names = "--print-migration",
+      description = "Outbox: print the SQL that creates --table (table, dead-letter table, NOTIFY trigger) and exit.")
+  boolean printMigration;
 
   // ------------------------------------------------------------------ common
 
@@ -150,6 +183,15 @@ final class RelayCommand implements Callable<Integer> {
       applyConfigFile();
     }
     PrintWriter err = spec.commandLine().getErr();
+    if (printMigration) {
+      if (source != Source.outbox) {
+        throw CliException.usage("--print-migration is for --source outbox");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(usage(() -> Outbox.inTable(table)).migrationSql());
+      out.flush();
+      return ExitCodes.OK;
+    }
     Targets.Prepared targets = Targets.prepare(gripUrls, null, ctx, this::warn);
     Publisher.Builder pb = Publisher.builder();
     for (Endpoint e : targets.endpoints()) {
@@ -224,19 +266,45 @@ final class RelayCommand implements Callable<Integer> {
     return usage(b::build);
   }
 
-  /**
-   * The hook for {@code --source outbox}: builds the outbox relay from its own options (to be added
-   * beside the Kafka ones, and refused with --source kafka).
-   */
+  /** {@code --source outbox}: the outbox relay from the --jdbc-* and outbox options. */
   private Relay outboxRelay(Publisher publisher) {
-    throw CliException.usage("--source outbox is not available in this build of gripcast; use --source kafka");
+    if (jdbcUrl == null) {
+      throw CliException.usage("--source outbox needs --jdbc-url jdbc:postgresql://HOST:5432/DB (or jdbc-url= in --config)");
+    }
+    String password = outboxPassword();
+    OutboxRelay.Builder b = OutboxRelay.builder(publisher);
+    usage(() -> b.jdbc(jdbcUrl, jdbcUser, password).table(table).batchSize(batchSize).pollInterval(pollInterval)
+        .closeTimeout(closeTimeout));
+    return usage(b::build);
+  }
+
+  /** The database password from --jdbc-password-file or the --jdbc-password-env variable; null for none. */
+  private String outboxPassword() {
+    if (jdbcPasswordFile == null) {
+      return ctx.env(jdbcPasswordEnv);
+    }
+    try {
+      // only the first line, without its line end; what the file holds never goes into a message
+      return Files.readAllLines(ctx.resolve(jdbcPasswordFile), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+    } catch (NoSuchFileException e) {
+      throw new CliException(ExitCodes.DATA, "--jdbc-password-file " + jdbcPasswordFile + ": no such file");
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.DATA, "--jdbc-password-file " + jdbcPasswordFile + " cannot be read ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** The JDBC URL without its parameters, which may hold a password. */
+  private String jdbcUrlShown() {
+    int q = jdbcUrl.indexOf('?');
+    return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q) + "?...";
   }
 
   private String describe() {
     return switch (source) {
       case kafka -> "Kafka topic(s) " + String.join(",", topics) + " (group " + groupId + ", mapping " + mapping
           + (deadLetterTopic == null ? "" : ", dead letters to " + deadLetterTopic) + ")";
-      case outbox -> "the outbox";
+      case outbox -> "outbox table " + table + " at " + jdbcUrlShown();
     };
   }
 
