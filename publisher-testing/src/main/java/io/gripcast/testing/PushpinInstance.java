@@ -556,6 +556,21 @@ public final class PushpinInstance implements AutoCloseable {
     }
 
     /**
+     * {@link #start()} for a test that manages its own instance: when the pushpin binary is
+     * missing, the calling test is skipped (a JUnit assumption), or fails when {@code CI=true}, the
+     * rule {@link PushpinExtension} applies, so CI can never pass without having run it.
+     *
+     * @throws IllegalStateException if Pushpin is missing and CI=true, or did not become ready
+     */
+    public PushpinInstance startOrSkip() {
+      try {
+        return start();
+      } catch (PushpinNotInstalledException e) {
+        throw PushpinExtension.unavailable(e, System.getenv());
+      }
+    }
+
+    /**
      * Starts the instance and waits until it is ready (see {@link PushpinInstance}).
      *
      * @throws PushpinNotInstalledException if the pushpin binary is missing

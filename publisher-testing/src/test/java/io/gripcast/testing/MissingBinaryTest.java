@@ -60,4 +60,14 @@ class MissingBinaryTest {
     IllegalStateException boom = new IllegalStateException("not ready");
     assertEquals(boom, PushpinExtension.unavailable(boom, Map.of()));
   }
+
+  @Test
+  void startOrSkipAppliesTheExtensionsRuleForThisEnvironment() {
+    PushpinInstance.Builder b = PushpinInstance.builder().binary(Path.of(MISSING)).origin("127.0.0.1:1");
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    RuntimeException r = assertThrows(RuntimeException.class, b::startOrSkip);
+    Class<? extends RuntimeException> expected = ci ? IllegalStateException.class : TestAbortedException.class;
+    assertInstanceOf(expected, r);
+    assertTrue(r.getMessage().contains(MISSING), r.getMessage());
+  }
 }

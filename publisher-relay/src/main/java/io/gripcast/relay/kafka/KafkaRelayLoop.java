@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -260,18 +261,7 @@ final class KafkaRelayLoop {
 
   private void shutdown() {
     try {
-      long deadline = System.nanoTime() + closeTimeout.toNanos();
-      while (inFlight > 0 && System.nanoTime() < deadline) {
-        try {
-          Done d = completions.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          if (d != null) {
-            complete(d);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+      completeWhile(() -> inFlight > 0);
       if (inFlight > 0) {
         LOG.log(Level.WARNING, inFlight + " publish call(s) still in flight after " + closeTimeout
             + ": their records are not committed and will be read again");
@@ -289,6 +279,25 @@ final class KafkaRelayLoop {
         deadLetters.close(Duration.ofSeconds(10));
       }
       terminated.countDown();
+    }
+  }
+
+  /**
+   * Takes publish completions (committable offsets, failures) until {@code busy} turns false or
+   * {@code closeTimeout} has passed: what close and a rebalance wait for before they commit.
+   */
+  private void completeWhile(BooleanSupplier busy) {
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
+    while (busy.getAsBoolean() && System.nanoTime() < deadline) {
+      try {
+        Done d = completions.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (d != null) {
+          complete(d);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -591,18 +600,7 @@ final class KafkaRelayLoop {
       // let what is in flight for these partitions finish, then commit it, so the next owner
       // starts after it rather than publishing it again
       Set<TopicPartition> revoked = new HashSet<>(partitions);
-      long deadline = System.nanoTime() + closeTimeout.toNanos();
-      while (anyBusy(revoked) && System.nanoTime() < deadline) {
-        try {
-          Done d = completions.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          if (d != null) {
-            complete(d);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+      completeWhile(() -> anyBusy(revoked));
       List<Lane> leaving = new ArrayList<>();
       for (TopicPartition tp : partitions) {
         Lane lane = lanes.remove(tp);
