@@ -1,5 +1,8 @@
 package io.gripcast.relay.kafka;
 
+import static io.gripcast.relay.internal.BuilderArgs.atLeast1;
+import static io.gripcast.relay.internal.BuilderArgs.positive;
+
 import io.gripcast.Publisher;
 import io.gripcast.relay.Relay;
 import io.gripcast.relay.RelayListener;
@@ -289,21 +292,6 @@ public final class KafkaRelay implements Relay {
       c.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
       c.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
       return c;
-    }
-
-    private static int atLeast1(int n, String what) {
-      if (n < 1) {
-        throw new IllegalArgumentException(what + " must be at least 1, but was " + n);
-      }
-      return n;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, but was " + d);
-      }
-      return d;
     }
   }
 }

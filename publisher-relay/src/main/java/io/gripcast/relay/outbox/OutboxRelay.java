@@ -1,5 +1,7 @@
 package io.gripcast.relay.outbox;
 
+import static io.gripcast.relay.internal.BuilderArgs.positive;
+
 import io.gripcast.GripException;
 import io.gripcast.Publisher;
 import io.gripcast.item.Item;
@@ -508,14 +510,6 @@ public final class OutboxRelay implements Relay {
             + "org.postgresql:postgresql to the application (and requires org.postgresql.jdbc on the module path)");
       }
       return new OutboxRelay(this);
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, but was " + d);
-      }
-      return d;
     }
   }
 }
