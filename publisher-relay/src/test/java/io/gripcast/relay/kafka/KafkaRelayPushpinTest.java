@@ -74,11 +74,7 @@ class KafkaRelayPushpinTest {
     kafka.createTopic(topic, partitions);
     try (WebSocketSubscriber ws = subscribe(pushpin, channel);
         Publisher publisher = Publisher.builder().endpoint(pushpin.gripUrl()).build();
-        KafkaRelay relay = KafkaRelay.builder()
-            .publisher(publisher)
-            .bootstrapServers(kafka.bootstrapServers())
-            .groupId(unique("group"))
-            .topics(topic)
+        KafkaRelay relay = relayBuilder(publisher, topic, unique("group"))
             .batchSize(200)
             .build()) {
       relay.start();
@@ -137,13 +133,18 @@ class KafkaRelayPushpinTest {
   }
 
   private KafkaRelay relayInGroup(Publisher publisher, String topic, String group) {
+    return relayBuilder(publisher, topic, group)
+        .batchSize(50)
+        .build();
+  }
+
+  /** A relay from {@code topic} in {@code group} to {@code publisher}; each test adds its own settings. */
+  private KafkaRelay.Builder relayBuilder(Publisher publisher, String topic, String group) {
     return KafkaRelay.builder()
         .publisher(publisher)
         .bootstrapServers(kafka.bootstrapServers())
         .groupId(group)
-        .topics(topic)
-        .batchSize(50)
-        .build();
+        .topics(topic);
   }
 
   private static String relayGroup(KafkaRelay relay) {
@@ -162,11 +163,7 @@ class KafkaRelayPushpinTest {
     kafka.createTopic(dlt, 1);
     try (WebSocketSubscriber ws = subscribe(pushpin, channel);
         Publisher publisher = Publisher.builder().endpoint(pushpin.gripUrl()).build();
-        KafkaRelay relay = KafkaRelay.builder()
-            .publisher(publisher)
-            .bootstrapServers(kafka.bootstrapServers())
-            .groupId(unique("group"))
-            .topics(topic)
+        KafkaRelay relay = relayBuilder(publisher, topic, unique("group"))
             .deadLetterTopic(dlt)
             .build()) {
       try (KafkaProducer<byte[], byte[]> producer = SharedKafka.producer(kafka)) {
@@ -201,11 +198,7 @@ class KafkaRelayPushpinTest {
     kafka.createTopic(topic, 1);
     try (WebSocketSubscriber ws = subscribe(pushpin, channel);
         Publisher publisher = Publisher.builder().endpoint(pushpin.gripUrl()).build();
-        KafkaRelay relay = KafkaRelay.builder()
-            .publisher(publisher)
-            .bootstrapServers(kafka.bootstrapServers())
-            .groupId(group)
-            .topics(topic)
+        KafkaRelay relay = relayBuilder(publisher, topic, group)
             .mapping(RecordMapping.content(channel + "-{header:room}"))
             .build()) {
       try (KafkaProducer<byte[], byte[]> producer = SharedKafka.producer(kafka)) {
@@ -278,11 +271,7 @@ class KafkaRelayPushpinTest {
               .retryPolicy(RetryPolicy.builder().maxAttempts(3).build())
               .callTimeout(Duration.ofSeconds(2))
               .build();
-          KafkaRelay relay = KafkaRelay.builder()
-              .publisher(publisher)
-              .bootstrapServers(kafka.bootstrapServers())
-              .groupId(group)
-              .topics(topic)
+          KafkaRelay relay = relayBuilder(publisher, topic, group)
               .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
               .commitInterval(Duration.ofMillis(200))
               .build()) {
