@@ -113,6 +113,32 @@ public final class SamTemplate {
     }
   }
 
+  /** {@code function} is an {@code AWS::Serverless::Function}, in a template with SAM's transform. */
+  public void assertServerlessFunction(String function) {
+    expect("AWS::Serverless-2016-10-31", root.get("Transform"), "Transform");
+    expect("AWS::Serverless::Function", resource(function).get("Type"), "Resources." + function + ".Type");
+  }
+
+  /**
+   * {@code function}'s CodeUri is {@code jar} (relative to {@code base}, the template's folder), a
+   * prebuilt jar ({@code SkipBuild}, since sam build cannot build from one), and its Handler is
+   * {@code handlerClass::handleRequest}, which that jar alone loads ({@link #assertJarRunsHandler}).
+   */
+  public void assertCodeUriRunsHandler(Path base, String function, String jar, Class<?> handlerClass) throws Exception {
+    expect(jar, properties(function).get("CodeUri"), "Resources." + function + ".Properties.CodeUri");
+    expect(Boolean.TRUE, map(resource(function).get("Metadata"), "Metadata").get("SkipBuild"),
+        "Resources." + function + ".Metadata.SkipBuild (sam build cannot build from a jar)");
+    String handler = (String) properties(function).get("Handler");
+    expect(handlerClass.getName() + "::handleRequest", handler, "Resources." + function + ".Properties.Handler");
+    assertJarRunsHandler(base.resolve(jar), handler);
+  }
+
+  private static void expect(Object expected, Object actual, String what) {
+    if (!expected.equals(actual)) {
+      throw new AssertionError(what + ": expected <" + expected + "> but was <" + actual + ">");
+    }
+  }
+
   /**
    * Loads {@code handler} ("class::method") from {@code jar} alone (nothing from the test class
    * path but the JDK), as Lambda would, and checks it is a {@code RequestHandler} with that method.

@@ -29,18 +29,12 @@ class SamTemplateIT {
 
   @Test
   void isASamTemplate() {
-    assertEquals("AWS::Serverless-2016-10-31", t.root().get("Transform"));
-    assertEquals("AWS::Serverless::Function", t.resource(FN).get("Type"));
+    t.assertServerlessFunction(FN);
   }
 
   @Test
   void codeUriIsTheShadedJarAndItRunsTheHandler() throws Exception {
-    assertEquals("target/lambda-scheduled-broadcast.jar", t.properties(FN).get("CodeUri"));
-    assertEquals(Boolean.TRUE, SamTemplate.map(t.resource(FN).get("Metadata"), "Metadata").get("SkipBuild"),
-        "sam build cannot build from a jar: SkipBuild");
-    String handler = (String) t.properties(FN).get("Handler");
-    assertEquals(BroadcastHandler.class.getName() + "::handleRequest", handler);
-    SamTemplate.assertJarRunsHandler(BASE.resolve("target/lambda-scheduled-broadcast.jar"), handler);
+    t.assertCodeUriRunsHandler(BASE, FN, "target/lambda-scheduled-broadcast.jar", BroadcastHandler.class);
   }
 
   @Test

@@ -28,18 +28,12 @@ class SamTemplateIT {
 
   @Test
   void isASamTemplate() {
-    assertEquals("AWS::Serverless-2016-10-31", t.root().get("Transform"));
-    assertEquals("AWS::Serverless::Function", t.resource(FN).get("Type"));
+    t.assertServerlessFunction(FN);
   }
 
   @Test
   void codeUriIsTheShadedJarAndItRunsTheHandler() throws Exception {
-    assertEquals("target/local-server.jar", t.properties(FN).get("CodeUri"));
-    assertEquals(Boolean.TRUE, SamTemplate.map(t.resource(FN).get("Metadata"), "Metadata").get("SkipBuild"),
-        "sam build cannot build from a jar: SkipBuild");
-    String handler = (String) t.properties(FN).get("Handler");
-    assertEquals(EchoHandler.class.getName() + "::handleRequest", handler);
-    SamTemplate.assertJarRunsHandler(BASE.resolve("target/local-server.jar"), handler);
+    t.assertCodeUriRunsHandler(BASE, FN, "target/local-server.jar", EchoHandler.class);
   }
 
   @Test
