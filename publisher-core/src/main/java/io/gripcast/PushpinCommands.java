@@ -24,6 +24,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class PushpinCommands {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
   private final String spec;
   private final Duration timeout;
 
@@ -32,9 +33,14 @@ public final class PushpinCommands {
     this.timeout = timeout;
   }
 
-  /** The command socket at {@code spec} ({@code tcp://host:port}), with a 5 s timeout per command. */
+  /**
+   * The command socket at {@code spec} ({@code tcp://host:port}), with a 15 s timeout per command.
+   * Pushpin's handler answers a refresh only after handing it to its proxy for each connection in
+   * turn, and waits up to 10 s for each of those (its {@code PROXY_RPC_TIMEOUT}); a shorter default
+   * would report a failure for a refresh that Pushpin then completes.
+   */
   public static PushpinCommands connect(String spec) {
-    return connect(spec, Duration.ofSeconds(5));
+    return connect(spec, DEFAULT_TIMEOUT);
   }
 
   /**

@@ -58,7 +58,13 @@ class RefreshIntegrationTest {
       Thread.sleep(500);
       assertEquals(opened, posts(origin, ch).size(), "no request without a refresh");
 
-      PushpinCommands.connect(pushpin.zmqCommandSpec()).refreshChannel(ch);
+      // Pushpin's handler answers only after passing the refresh to its proxy for each
+      // connection in turn; CI once saw that take over 5 s. The log tails say why if it fails.
+      try {
+        PushpinCommands.connect(pushpin.zmqCommandSpec(), Duration.ofSeconds(30)).refreshChannel(ch);
+      } catch (GripException e) {
+        throw new AssertionError(e.getMessage() + "\n" + pushpin.logTails(), e);
+      }
 
       assertEquals(opened + 2, awaitPosts(origin, ch, opened + 2, Duration.ofSeconds(10)),
           "one refresh request per connection of " + ch);
