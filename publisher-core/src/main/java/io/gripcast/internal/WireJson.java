@@ -2,6 +2,8 @@ package io.gripcast.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -382,6 +384,20 @@ public final class WireJson {
    * @throws IllegalArgumentException naming the bad field
    */
   public static Publication readItem(String json) {
+    Publication common = StreamingItemReader.read(json);
+    return common != null ? common : readItemTree(json);
+  }
+
+  /** The streaming reader alone: null where it declines. For tests that check both readers agree. */
+  static Publication readItemStreaming(String json) {
+    return StreamingItemReader.read(json);
+  }
+
+  /**
+   * The complete reader: everything {@link StreamingItemReader} declines, and every error message.
+   * Package-private so tests can check that both readers agree.
+   */
+  static Publication readItemTree(String json) {
     JsonNode root;
     try {
       root = Mapper.INSTANCE.readTree(json);
@@ -613,5 +629,284 @@ public final class WireJson {
         .reason(text(o, REASON, where, false));
     headers.forEach(b::header);
     return b.body(body).contentFilters(filters(o, where)).build();
+  }
+
+  /**
+   * Reads the common shape of an item straight from Jackson's token stream: no tree, and no
+   * ObjectMapper (whose databind classes a bulk run would otherwise load and JIT-compile). It takes
+   * string fields, {@code meta} of strings, {@code no-seq}, {@code http-stream} and
+   * {@code ws-message}. Anything else (an {@code http-response}, a null, a duplicate or unknown
+   * field, a value of another type, tokens after the object, or a value the item builders refuse)
+   * makes it return null, and {@link #readItemTree} reads the line again: results and error
+   * messages are the tree reader's by construction, and only those lines pay twice. Measured with
+   * the CLI's flags (C1 only), 100,000 NDJSON lines: docs/performance.md, "Bulk publishing".
+   */
+  private static final class StreamingItemReader {
+    private static final int SEEN_CHANNEL = 1;
+    private static final int SEEN_ID = 2;
+    private static final int SEEN_PREV_ID = 4;
+    private static final int SEEN_META = 8;
+    private static final int SEEN_NO_SEQ = 16;
+    private static final int SEEN_FORMATS = 32;
+
+    private StreamingItemReader() {}
+
+    /** The publication, or null when the tree reader must decide. */
+    static Publication read(String json) {
+      try (JsonParser p = FACTORY.createParser(json)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        String channel = null;
+        Item.Builder item = Item.builder();
+        HttpStream stream = null;
+        WsMessage ws = null;
+        int seen = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken v = p.nextToken();
+          int bit;
+          switch (field) {
+            case CHANNEL:
+              bit = SEEN_CHANNEL;
+              channel = string(p, v);
+              break;
+            case ID:
+              bit = SEEN_ID;
+              item.id(string(p, v));
+              break;
+            case PREV_ID:
+              bit = SEEN_PREV_ID;
+              item.prevId(string(p, v));
+              break;
+            case META:
+              bit = SEEN_META;
+              if (!meta(p, v, item)) {
+                return null;
+              }
+              break;
+            case NO_SEQ:
+              bit = SEEN_NO_SEQ;
+              if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+                return null;
+              }
+              item.noSeq(v == JsonToken.VALUE_TRUE);
+              break;
+            case FORMATS:
+              bit = SEEN_FORMATS;
+              if (v != JsonToken.START_OBJECT) {
+                return null;
+              }
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String format = p.currentName();
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                  return null;
+                }
+                if (format.equals(HTTP_STREAM) && stream == null) {
+                  stream = httpStream(p);
+                  if (stream == null) {
+                    return null;
+                  }
+                } else if (format.equals(WS_MESSAGE) && ws == null) {
+                  ws = wsMessage(p);
+                  if (ws == null) {
+                    return null;
+                  }
+                } else {
+                  return null;
+                }
+              }
+              break;
+            default:
+              return null;
+          }
+          if ((seen & bit) != 0) {
+            return null;
+          }
+          seen |= bit;
+        }
+        if (t != JsonToken.END_OBJECT || p.nextToken() != null || channel == null || (stream == null && ws == null)) {
+          return null;
+        }
+        if (stream != null) {
+          item.format(stream);
+        }
+        if (ws != null) {
+          item.format(ws);
+        }
+        return new Publication(channel, item.build());
+      } catch (IOException | RuntimeException e) {
+        return null; // the tree reader gives the error its message
+      }
+    }
+
+    /** A string value; anything else (null included) is for the tree reader. */
+    private static String string(JsonParser p, JsonToken v) throws IOException {
+      if (v != JsonToken.VALUE_STRING) {
+        throw Decline.INSTANCE;
+      }
+      return p.getText();
+    }
+
+    private static boolean meta(JsonParser p, JsonToken v, Item.Builder item) throws IOException {
+      if (v != JsonToken.START_OBJECT) {
+        return false;
+      }
+      Set<String> keys = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        String value = string(p, p.nextToken());
+        if (keys == null) {
+          keys = new HashSet<>(4);
+        }
+        if (!keys.add(key)) {
+          return false;
+        }
+        item.meta(key, value);
+      }
+      return true;
+    }
+
+    private static HttpStream httpStream(JsonParser p) throws IOException {
+      Action action = Action.SEND;
+      String text = null;
+      String bin = null;
+      List<String> filters = null;
+      int seen = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        int bit;
+        switch (field) {
+          case ACTION:
+            bit = 1;
+            action = action(string(p, v));
+            break;
+          case CONTENT:
+            bit = 2;
+            text = string(p, v);
+            break;
+          case CONTENT_BIN:
+            bit = 4;
+            bin = string(p, v);
+            break;
+          case CONTENT_FILTERS:
+            bit = 8;
+            filters = filters(p, v);
+            break;
+          default:
+            return null;
+        }
+        if ((seen & bit) != 0) {
+          return null;
+        }
+        seen |= bit;
+      }
+      return HttpStream.builder().action(action).content(content(text, bin))
+          .contentFilters(filters == null ? List.of() : filters).build();
+    }
+
+    private static WsMessage wsMessage(JsonParser p) throws IOException {
+      Action action = Action.SEND;
+      String text = null;
+      String bin = null;
+      WsType type = null;
+      Integer code = null;
+      String reason = null;
+      List<String> filters = null;
+      int seen = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        int bit;
+        switch (field) {
+          case ACTION:
+            bit = 1;
+            action = action(string(p, v));
+            break;
+          case CONTENT:
+            bit = 2;
+            text = string(p, v);
+            break;
+          case CONTENT_BIN:
+            bit = 4;
+            bin = string(p, v);
+            break;
+          case CONTENT_FILTERS:
+            bit = 8;
+            filters = filters(p, v);
+            break;
+          case TYPE:
+            bit = 16;
+            type = WsType.valueOf(string(p, v).toUpperCase(Locale.ROOT)); // unknown: declined
+            break;
+          case CODE:
+            bit = 32;
+            if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+              return null;
+            }
+            code = p.getIntValue();
+            break;
+          case REASON:
+            bit = 64;
+            reason = string(p, v);
+            break;
+          default:
+            return null;
+        }
+        if ((seen & bit) != 0) {
+          return null;
+        }
+        seen |= bit;
+      }
+      return WsMessage.builder().action(action).content(content(text, bin)).type(type).closeCode(code)
+          .closeReason(reason).contentFilters(filters == null ? List.of() : filters).build();
+    }
+
+    private static Action action(String a) {
+      switch (a) {
+        case "send":
+          return Action.SEND;
+        case "hint":
+          return Action.HINT;
+        case "close":
+          return Action.CLOSE;
+        default:
+          throw Decline.INSTANCE;
+      }
+    }
+
+    private static Content content(String text, String bin) {
+      if (text != null && bin != null) {
+        throw Decline.INSTANCE;
+      }
+      if (bin != null) {
+        return Content.bytes(java.util.Base64.getDecoder().decode(bin)); // bad base64: declined
+      }
+      return text == null ? null : Content.text(text);
+    }
+
+    private static List<String> filters(JsonParser p, JsonToken v) throws IOException {
+      if (v != JsonToken.START_ARRAY) {
+        throw Decline.INSTANCE;
+      }
+      List<String> out = new ArrayList<>(2);
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        out.add(string(p, t));
+      }
+      return out;
+    }
+
+    /** Hands the line to the tree reader; no stack trace, since it is neither shown nor logged. */
+    private static final class Decline extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+      static final Decline INSTANCE = new Decline();
+
+      private Decline() {
+        super(null, null, false, false);
+      }
+    }
   }
 }
