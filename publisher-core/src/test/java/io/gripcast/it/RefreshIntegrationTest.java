@@ -69,7 +69,10 @@ class RefreshIntegrationTest {
       assertEquals(opened + 2, awaitPosts(origin, ch, opened + 2, Duration.ofSeconds(10)),
           "one refresh request per connection of " + ch);
       Thread.sleep(300);
-      assertEquals(opened + 2, posts(origin, ch).size(), "and only one each");
+      // PushpinCommands sends the command a second time when the first got no answer in half the
+      // timeout, so a connection may be refreshed twice; never more, and both alike
+      int after = posts(origin, ch).size();
+      assertTrue(after == opened + 2 || after == opened + 4, "one refresh each (or two, after a resend): " + after);
       assertEquals(otherBefore, posts(origin, other).size(), "connections of other channels are not refreshed");
     }
   }
