@@ -2,11 +2,11 @@ package io.gripcast;
 
 import io.gripcast.config.Endpoint;
 import io.gripcast.config.GripUrl;
+import io.gripcast.internal.PublishUrl;
 import io.gripcast.internal.Target;
 import io.gripcast.internal.auth.AuthorizationHeaders;
 import java.time.Clock;
 import java.time.Duration;
-import okhttp3.HttpUrl;
 
 /** Turns parsed endpoints into transport targets. */
 final class Endpoints {
@@ -17,6 +17,6 @@ final class Endpoints {
     AuthorizationHeaders headers = new AuthorizationHeaders(endpoint.auth(), tokenTtl, Clock.systemUTC());
     // results and messages name the endpoint by its publish URI, which keeps any extra query
     // parameters: mask those named like credentials
-    return new Target(HttpUrl.get(endpoint.publishUri()), GripUrl.redact(endpoint.publishUri().toString()), headers::value);
+    return new Target(PublishUrl.of(endpoint.publishUri()), GripUrl.redact(endpoint.publishUri().toString()), headers::value);
   }
 }

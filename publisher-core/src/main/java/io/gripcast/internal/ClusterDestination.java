@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import okhttp3.HttpUrl;
 
 /**
  * A cluster endpoint: one GRIP URL whose host name stands for several instances. Every publish
@@ -19,7 +18,7 @@ import okhttp3.HttpUrl;
  * calls it periodically); a failed or empty resolution keeps the instances known before.
  */
 public final class ClusterDestination implements Destination {
-  private final HttpUrl publishUrl;
+  private final PublishUrl publishUrl;
   private final String display;
   private final Resolver resolver;
   private final int maxBodyBytes;
@@ -33,7 +32,7 @@ public final class ClusterDestination implements Destination {
    * @param display the publish URL without credentials
    * @param clients makes the client of one instance's target
    */
-  public ClusterDestination(HttpUrl publishUrl, String display, java.util.function.Supplier<String> authorization,
+  public ClusterDestination(PublishUrl publishUrl, String display, java.util.function.Supplier<String> authorization,
       Resolver resolver, int maxBodyBytes, Function<Target, EndpointClient> clients) {
     this.publishUrl = publishUrl;
     this.display = display;
@@ -71,7 +70,7 @@ public final class ClusterDestination implements Destination {
 
   private EndpointClient client(InetSocketAddress a) {
     String ip = a.getAddress().getHostAddress();
-    HttpUrl url = publishUrl.newBuilder().host(ip).port(a.getPort()).build();
+    PublishUrl url = publishUrl.withAddress(ip, a.getPort());
     String shown = io.gripcast.config.GripUrl.redact(url.toString()) + " (" + publishUrl.host() + ")";
     return clients.apply(new Target(url, shown, authorization));
   }

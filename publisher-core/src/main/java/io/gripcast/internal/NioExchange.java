@@ -15,7 +15,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.HttpUrl;
 
 /**
  * One attempt of the {@link NioTransport}: resolve (off the selector thread), connect to each
@@ -32,7 +31,7 @@ final class NioExchange implements Transport.Exchange {
   enum Phase { RESOLVE, CONNECT, WRITE, READ, DONE }
 
   private final NioTransport transport;
-  private final HttpUrl url;
+  private final PublishUrl url;
   private final ByteBuffer[] out;
   private final long callTimeoutNanos;
   private final CompletableFuture<Response> future = new CompletableFuture<>();
@@ -52,7 +51,7 @@ final class NioExchange implements Transport.Exchange {
   private SelectionKey key;
   private boolean finished;
 
-  NioExchange(NioTransport transport, HttpUrl url, byte[] head, Batches.Batch batch, long callTimeoutNanos) {
+  NioExchange(NioTransport transport, PublishUrl url, byte[] head, Batches.Batch batch, long callTimeoutNanos) {
     this.transport = transport;
     this.url = url;
     this.out = batch.requestParts(head);

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import okhttp3.HttpUrl;
 
 /**
  * Plain-http attempts on one selector thread, the way wrk drives a server: no thread per call.
@@ -116,7 +115,7 @@ public final class NioTransport implements Transport {
 
 
   @Override
-  public Transport.Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
+  public Transport.Exchange newExchange(PublishUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
     if (url.isHttps()) {
       throw new IllegalArgumentException("NioTransport is for http:// endpoints only");
     }
@@ -124,7 +123,7 @@ public final class NioTransport implements Transport {
         callTimeoutNanos > 0 ? callTimeoutNanos : this.callTimeoutNanos);
   }
 
-  byte[] head(HttpUrl url, String authorization, int contentLength) {
+  byte[] head(PublishUrl url, String authorization, int contentLength) {
     HeadTemplate t = headTemplate;
     if (t == null || !t.url.equals(url) || !Objects.equals(t.authorization, authorization)) {
       t = new HeadTemplate(url, authorization);
@@ -139,17 +138,16 @@ public final class NioTransport implements Transport {
    * is not system calls.
    */
   private static final class HeadTemplate {
-    final HttpUrl url;
+    final PublishUrl url;
     final String authorization;
     final byte[] before;
     final byte[] after;
 
-    HeadTemplate(HttpUrl url, String authorization) {
+    HeadTemplate(PublishUrl url, String authorization) {
       this.url = url;
       this.authorization = authorization;
       String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
-      String query = url.encodedQuery();
-      String b = "POST " + url.encodedPath() + (query == null ? "" : "?" + query) + " HTTP/1.1\r\n"
+      String b = "POST " + url.pathAndQuery() + " HTTP/1.1\r\n"
           + "Host: " + host + ':' + url.port() + "\r\n"
           + "User-Agent: " + UserAgent.VALUE + "\r\n"
           + "Content-Type: application/json\r\n"

@@ -35,10 +35,24 @@ public final class OkHttpTransport implements Transport {
     this.callbacks = callbacks;
   }
 
+  /** The last URL converted, since one transport nearly always serves one endpoint. */
+  private volatile Converted last;
+
+  private record Converted(PublishUrl from, HttpUrl to) {}
+
+  private HttpUrl httpUrl(PublishUrl url) {
+    Converted c = last;
+    if (c == null || !c.from().equals(url)) {
+      c = new Converted(url, HttpUrl.get(url.toString()));
+      last = c;
+    }
+    return c.to();
+  }
+
   @Override
-  public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
+  public Exchange newExchange(PublishUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
     BatchBody body = new BatchBody(batch);
-    Request.Builder rb = new Request.Builder().url(url).post(body);
+    Request.Builder rb = new Request.Builder().url(httpUrl(url)).post(body);
     if (authorization != null) {
       rb.header("Authorization", authorization);
     }

@@ -1,7 +1,6 @@
 package io.gripcast.internal;
 
 import java.util.function.Supplier;
-import okhttp3.HttpUrl;
 
 /**
  * One endpoint as the transport sees it.
@@ -11,4 +10,4 @@ import okhttp3.HttpUrl;
  * @param authorization the Authorization header value for the next request, or null for none;
  *     called once per attempt, so it must be cheap (JWTs are cached by the supplier)
  */
-public record Target(HttpUrl publishUrl, String display, Supplier<String> authorization) {}
+public record Target(PublishUrl publishUrl, String display, Supplier<String> authorization) {}

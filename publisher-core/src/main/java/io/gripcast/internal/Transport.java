@@ -2,7 +2,6 @@ package io.gripcast.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
 
 /**
  * Sends one publish attempt: a POST of one batch body to one URL. Retries, classification and
@@ -23,7 +22,7 @@ public interface Transport {
    *
    * @param authorization the Authorization header value, or null for none
    */
-  default Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch) {
+  default Exchange newExchange(PublishUrl url, String authorization, Batches.Batch batch) {
     return newExchange(url, authorization, batch, 0);
   }
 
@@ -32,7 +31,7 @@ public interface Transport {
    * own). Why per attempt: a retry gets only what is left of the retry budget, so that the budget
    * bounds the attempts too, not just the waits between them.
    */
-  Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos);
+  Exchange newExchange(PublishUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos);
 
   /** Ends the attempts in flight (they fail with an IOException) and stops the transport's threads. */
   void shutdown();

@@ -35,7 +35,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,8 +68,8 @@ class NioTransportTest {
     return new NioTransport(connect, read, Duration.ofSeconds(5), call, callbacks);
   }
 
-  private HttpUrl url(String path) {
-    return HttpUrl.get("http://127.0.0.1:" + server.getLocalPort() + path);
+  private PublishUrl url(String path) {
+    return PublishUrl.parse("http://127.0.0.1:" + server.getLocalPort() + path);
   }
 
   private static Batches.Batch batch(String text) {
@@ -284,7 +283,7 @@ class NioTransportTest {
   void connectionRefusedIsAConnectException() throws Exception {
     int port = server.getLocalPort();
     server.close();
-    HttpUrl closed = HttpUrl.get("http://127.0.0.1:" + port + "/publish/");
+    PublishUrl closed = PublishUrl.parse("http://127.0.0.1:" + port + "/publish/");
     Throwable t = failure(transport.newExchange(closed, null, batch("x")).start());
     assertInstanceOf(ConnectException.class, t);
     assertTrue(t.getMessage().contains("127.0.0.1") && t.getMessage().contains(String.valueOf(port)), t.getMessage());
@@ -305,7 +304,7 @@ class NioTransportTest {
       Thread.sleep(100); // let the handshakes that fit complete
       NioTransport quick = transport(Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(15));
       try {
-        HttpUrl u = HttpUrl.get("http://127.0.0.1:" + full.getLocalPort() + "/publish/");
+        PublishUrl u = PublishUrl.parse("http://127.0.0.1:" + full.getLocalPort() + "/publish/");
         Throwable t = failure(quick.newExchange(u, null, batch("x")).start());
         Assumptions.assumeFalse(t instanceof java.net.ConnectException, "this kernel refuses instead of dropping: " + t);
         assertInstanceOf(SocketTimeoutException.class, t);
@@ -456,7 +455,7 @@ class NioTransportTest {
       s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + r.headers().get("host").length() + "\r\n\r\n"
           + r.headers().get("host")).getBytes(StandardCharsets.US_ASCII));
     });
-    HttpUrl byName = HttpUrl.get("http://localhost:" + server.getLocalPort() + "/publish/");
+    PublishUrl byName = PublishUrl.parse("http://localhost:" + server.getLocalPort() + "/publish/");
     assertEquals("localhost:" + server.getLocalPort(), transport.newExchange(byName, null, batch("x")).start().get(10, TimeUnit.SECONDS).excerpt());
 
     ServerSocket v6;
@@ -479,14 +478,14 @@ class NioTransportTest {
       t.setDaemon(true);
       t.start();
       threads.add(t);
-      HttpUrl literal = HttpUrl.get("http://[::1]:" + v6.getLocalPort() + "/publish/");
+      PublishUrl literal = PublishUrl.parse("http://[::1]:" + v6.getLocalPort() + "/publish/");
       assertEquals("[::1]:" + v6.getLocalPort(), transport.newExchange(literal, null, batch("x")).start().get(10, TimeUnit.SECONDS).excerpt());
     }
   }
 
   @Test
   void unknownHostsFailOffTheSelectorThread() throws Exception {
-    HttpUrl nowhere = HttpUrl.get("http://no-such-host.invalid:5561/publish/");
+    PublishUrl nowhere = PublishUrl.parse("http://no-such-host.invalid:5561/publish/");
     Throwable t = failure(transport.newExchange(nowhere, null, batch("x")).start());
     assertInstanceOf(java.net.UnknownHostException.class, t);
     assertNotEquals(null, t.getMessage());
@@ -558,7 +557,7 @@ class NioTransportTest {
     };
     NioTransport t = transport(InetAddress::getAllByName, ipv4Only, Duration.ofSeconds(5));
     try {
-      Throwable v6 = failure(t.newExchange(HttpUrl.get("http://[::1]:5561/publish/"), null, batch("x")).start());
+      Throwable v6 = failure(t.newExchange(PublishUrl.parse("http://[::1]:5561/publish/"), null, batch("x")).start());
       assertInstanceOf(ConnectException.class, v6);
       assertTrue(v6.getMessage().contains("IPv6"), v6.getMessage());
       serveOk(1);
@@ -654,7 +653,7 @@ class NioTransportTest {
       long start = System.nanoTime();
       List<CompletableFuture<Transport.Response>> lookups = new ArrayList<>();
       for (int i = 0; i < NioTransport.DNS_THREADS + 2; i++) { // more than the pool: some wait in its queue
-        lookups.add(t.newExchange(HttpUrl.get("http://pushpin.example:" + server.getLocalPort() + "/publish/"), null,
+        lookups.add(t.newExchange(PublishUrl.parse("http://pushpin.example:" + server.getLocalPort() + "/publish/"), null,
             batch("x")).start());
       }
       serveOk(1);
@@ -681,7 +680,7 @@ class NioTransportTest {
     CountDownLatch release = new CountDownLatch(1);
     NioTransport t = transport(blockingResolver(looking::countDown, release), IPV4_SOCKETS, Duration.ofSeconds(15));
     try {
-      Transport.Exchange x = t.newExchange(HttpUrl.get("http://pushpin.example:" + server.getLocalPort() + "/publish/"),
+      Transport.Exchange x = t.newExchange(PublishUrl.parse("http://pushpin.example:" + server.getLocalPort() + "/publish/"),
           null, batch("x"));
       CompletableFuture<Transport.Response> f = x.start();
       assertTrue(looking.await(10, TimeUnit.SECONDS));

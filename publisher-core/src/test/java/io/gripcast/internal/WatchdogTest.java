@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,7 @@ class WatchdogTest {
     }
 
     @Override
-    public Exchange newExchange(HttpUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
+    public Exchange newExchange(PublishUrl url, String authorization, Batches.Batch batch, long callTimeoutNanos) {
       return new Exchange() {
         @Override
         public CompletableFuture<Response> start() {
@@ -80,7 +79,7 @@ class WatchdogTest {
   }
 
   private EndpointResult publishThrough(SilentTransport t, RetryPolicy policy, Duration callTimeout) throws Exception {
-    EndpointClient c = new EndpointClient(new Target(HttpUrl.get("http://127.0.0.1:1/publish/"), "http://127.0.0.1:1/publish/", null),
+    EndpointClient c = new EndpointClient(new Target(PublishUrl.parse("http://127.0.0.1:1/publish/"), "http://127.0.0.1:1/publish/", null),
         t, policy, scheduler::get, new PublishListener() {}, () -> false, watchdog, callTimeout, callbacks);
     List<Batches.Batch> batches = Batches.split(List.of(Item.of(WsMessage.text("x")).on("c")), 1_000_000);
     return c.publish(batches, new PublishCall()).result().get(10, TimeUnit.SECONDS);
