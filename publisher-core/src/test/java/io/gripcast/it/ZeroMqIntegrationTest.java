@@ -57,6 +57,27 @@ class ZeroMqIntegrationTest {
     return out;
   }
 
+  /**
+   * Publishes probe items on a side channel until one reaches a subscriber there (at most 10, one
+   * a second), so the items under test go out on a connection Pushpin is known to read. Why: in
+   * one full-suite run Pushpin 1.36's handler processed none of a fresh PUSH connection's 40 items
+   * in 15 s, although the handshake had completed and the next test's PUB connection worked; its
+   * logs showed nothing (docs/scaling.md). PUSH has no acknowledgement to tell.
+   */
+  private static void primeConnection(PushpinInstance p, Publisher publisher) throws Exception {
+    String probe = channel("zmq-probe");
+    try (Subscribers.Ws ws = new Subscribers.Ws(p.webSocketUri("/ws?channel=" + probe))) {
+      assertTrue(p.awaitSubscribed(probe, Duration.ofSeconds(10)));
+      for (int i = 0; i < 10; i++) {
+        publisher.publish(probe, Item.of(WsMessage.text("probe-" + i)));
+        if (!ws.texts(1, Duration.ofSeconds(1)).isEmpty()) {
+          return;
+        }
+      }
+    }
+    throw new AssertionError("Pushpin took none of 10 probe items over " + p.zmqPushSpec() + " in 10 s\n" + p.logTails());
+  }
+
   /** Half the items one publish each, half in one list: both paths of the sender. */
   private static List<PublishResult> publishAll(Publisher p, String ch, List<String> texts) {
     List<PublishResult> results = new ArrayList<>();
@@ -89,6 +110,7 @@ class ZeroMqIntegrationTest {
       stream.readAtLeast("stream open\n".length());
       assertTrue(p.awaitSubscribed(ch, Duration.ofSeconds(10)));
       assertEquals(List.of("zmq-push " + p.zmqPushSpec()), publisher.endpoints());
+      primeConnection(p, publisher);
       for (PublishResult r : publishAll(publisher, ch, expected)) {
         assertTrue(r.success(), r.summary());
         EndpointResult e = r.endpoints().get(0);
