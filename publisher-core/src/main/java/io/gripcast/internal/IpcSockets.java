@@ -130,6 +130,7 @@ final class IpcSockets implements ZmqTransport {
     private final Set<String> subscribed = new HashSet<>(); // guarded by itself
     private final ArrayDeque<SendJob> pending = new ArrayDeque<>(); // link thread only
     private SendJob current; // link thread only: the job being written, which ticks must not end
+    private SendJob stalled; // link thread only: a job whose write Pushpin did not take in time
     private ZmtpConnection conn; // link thread only
     private long nextAttemptNanos; // link thread only
     private volatile String lastProblem;
@@ -158,7 +159,15 @@ final class IpcSockets implements ZmqTransport {
         }
         incoming.add(job);
       }
-      selector.wakeup();
+      wakeup();
+    }
+
+    private void wakeup() {
+      try {
+        selector.wakeup();
+      } catch (java.nio.channels.ClosedSelectorException ignored) {
+        // the thread has ended; it failed what was left
+      }
     }
 
     @Override
@@ -198,7 +207,7 @@ final class IpcSockets implements ZmqTransport {
         lingerEndNanos = lingerEnd;
         closing = true;
       }
-      selector.wakeup();
+      wakeup();
     }
 
     private void run() {
@@ -387,6 +396,7 @@ final class IpcSockets implements ZmqTransport {
           return true;
         }
         if (System.nanoTime() - deadline(job) >= 0) {
+          stalled = job;
           if (message.position() > 0) {
             // the peer drops a message cut short with its connection; a new one starts clean
             lost("a message to " + spec + " was cut short when the call timeout ran out");
@@ -417,7 +427,7 @@ final class IpcSockets implements ZmqTransport {
       String why;
       if (closing && System.nanoTime() - lingerEndNanos >= 0) {
         why = "publisher closed before these items were sent";
-      } else if (conn != null) {
+      } else if (conn != null || job == stalled) {
         why = "the ZeroMQ connection to " + spec + " took no more data until the call timeout: Pushpin is not"
             + " reading it (busy, or stopped?)";
       } else {
@@ -425,6 +435,9 @@ final class IpcSockets implements ZmqTransport {
         why = "no ZeroMQ connection to " + spec + " took the items within the call timeout: is Pushpin running"
             + " there, and is that its " + (pub ? "push_in_sub_specs" : "push_in_spec") + "?"
             + (last == null ? "" : " (last attempt: " + last + ")");
+      }
+      if (job == stalled) {
+        stalled = null;
       }
       job.done.failed(job.next, why);
     }

@@ -388,6 +388,29 @@ class ZmtpIpcTest {
   }
 
   @Test
+  void aPeerThatStopsReadingMakesTheSendFailAtTheDeadlineSayingSo() throws Exception {
+    peer(c -> {
+      handshake(c, "PULL", "PUSH");
+      Thread.sleep(20_000); // reads nothing more: the socket buffers fill up
+    });
+    IpcSockets io = new IpcSockets(100);
+    closing.add(io);
+    List<byte[]> items = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      items.add(new byte[60_000]);
+    }
+    Result r = new Result();
+    long t0 = System.nanoTime();
+    io.open("ipc://" + socket, false).send(null, items, in(1_000), r, () -> false);
+    String outcome = r.await();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(ms >= 950 && ms < 3_000, ms + " ms");
+    assertTrue(outcome.matches("failed \\d+: the ZeroMQ connection to ipc://.* took no more data until the call"
+        + " timeout: Pushpin is not reading it \\(busy, or stopped\\?\\)"), outcome);
+    assertFalse(outcome.startsWith("failed 200"), outcome);
+  }
+
+  @Test
   void aWrongSocketTypeMakesTheSendFailNamingIt() throws Exception {
     peer(c -> handshake(c, "REP", "PUSH"));
     IpcSockets io = new IpcSockets(100);
