@@ -213,9 +213,11 @@ final class IpcSockets implements ZmqTransport {
     private void run() {
       try {
         while (true) {
-          drainIncoming();
-          if (closing && (pending.isEmpty() || System.nanoTime() - lingerEndNanos >= 0)) {
-            return;
+          synchronized (lock) { // with close(): every send accepted before it gets the linger
+            drainIncoming();
+            if (closing && (pending.isEmpty() || System.nanoTime() - lingerEndNanos >= 0)) {
+              return;
+            }
           }
           if (conn == null && System.nanoTime() - nextAttemptNanos >= 0) {
             connect();

@@ -411,6 +411,41 @@ class ZmtpIpcTest {
   }
 
   @Test
+  void closeGivesWhatIsQueuedTheLingerToGoOutThenFailsTheRest() throws Exception {
+    IpcSockets io = new IpcSockets(3_000);
+    ZmqTransport.Link link = io.open("ipc://" + socket, false);
+    Result r = new Result();
+    link.send(null, bytes("Jlast"), in(10_000), r, () -> false);
+    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+    Thread late = new Thread(() -> {
+      try {
+        Thread.sleep(300);
+        peer(c -> {
+          handshake(c, "PULL", "PUSH");
+          got.add(new String(readFrame(c).body(), StandardCharsets.UTF_8));
+        });
+      } catch (Exception e) {
+        got.add(e.toString());
+      }
+    });
+    late.start();
+    io.close(); // returns once the queued item went out, within the linger
+    assertEquals("sent 1 unsubscribed 0", r.await());
+    assertEquals("Jlast", got.poll(5, TimeUnit.SECONDS));
+    Result after = new Result();
+    link.send(null, bytes("Jtoo-late"), in(1_000), after, () -> false);
+    assertEquals("failed 0: publisher closed", after.await());
+
+    IpcSockets nobody = new IpcSockets(200);
+    Result lost = new Result();
+    nobody.open("ipc://" + dir.resolve("nobody"), false).send(null, bytes("J"), in(10_000), lost, () -> false);
+    long t0 = System.nanoTime();
+    nobody.close();
+    assertEquals("failed 0: publisher closed before these items were sent", lost.await());
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "bounded by the linger");
+  }
+
+  @Test
   void aWrongSocketTypeMakesTheSendFailNamingIt() throws Exception {
     peer(c -> handshake(c, "REP", "PUSH"));
     IpcSockets io = new IpcSockets(100);
