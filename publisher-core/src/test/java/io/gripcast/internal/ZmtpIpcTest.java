@@ -446,6 +446,24 @@ class ZmtpIpcTest {
   }
 
   @Test
+  void aRelativeSpecIsASocketPathRelativeToTheWorkingDirectoryAsInLibzmq() throws Exception {
+    Path relative = Path.of("zmtp-rel-" + ProcessHandle.current().pid());
+    socket = relative; // peer() binds it relative to the working directory; tearDown removes it
+    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+    peer(c -> {
+      handshake(c, "PULL", "PUSH");
+      got.add(new String(readFrame(c).body(), StandardCharsets.UTF_8));
+    });
+    assertTrue(Files.exists(relative.toAbsolutePath()), "bound in " + Path.of("").toAbsolutePath());
+    IpcSockets io = new IpcSockets(1_000);
+    closing.add(io);
+    Result r = new Result();
+    io.open("ipc://" + relative, false).send(null, bytes("Jrel"), in(5_000), r, () -> false);
+    assertEquals("sent 1 unsubscribed 0", r.await());
+    assertEquals("Jrel", got.poll(5, TimeUnit.SECONDS));
+  }
+
+  @Test
   void aWrongSocketTypeMakesTheSendFailNamingIt() throws Exception {
     peer(c -> handshake(c, "REP", "PUSH"));
     IpcSockets io = new IpcSockets(100);
