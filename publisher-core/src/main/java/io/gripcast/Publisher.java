@@ -213,7 +213,15 @@ public final class Publisher implements AutoCloseable {
     // ZeroMQ loads JeroMQ, an optional dependency, only here: a missing jar fails build() naming it
     // the linger only lasts while messages are still queued: a short-lived process (the CLI) must not
     // exit before its SENT items left, so it gets the whole close timeout
-    this.zmq = anyZmq ? ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), Integer.MAX_VALUE)) : null;
+    List<ZmqEndpoint> zmqEndpoints = new ArrayList<>();
+    for (Object o : b.endpoints) {
+      if (o instanceof ZmqEndpoint) {
+        zmqEndpoints.add((ZmqEndpoint) o);
+      }
+    }
+    this.zmq = anyZmq
+        ? ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), Integer.MAX_VALUE), zmqEndpoints)
+        : null;
     this.resolving = anyCluster
         ? Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("gripcast-resolve"))
         : null;

@@ -48,10 +48,16 @@ public final class PushpinCommands {
    *
    * @param timeout how long a command waits for Pushpin's answer
    * @throws io.gripcast.config.GripConfigException when {@code spec} is not {@code tcp://host:port}
+   *     ({@code ipc://} is refused here)
    * @throws IllegalStateException naming the jar when JeroMQ is missing
    */
   public static PushpinCommands connect(String spec, Duration timeout) {
     String checked = ZmqEndpoint.push(spec).spec(); // the same rules as any ZeroMQ spec
+    if (checked.startsWith("ipc://")) {
+      throw new io.gripcast.config.GripConfigException("scheme", "the command socket is reached over tcp:// only"
+          + " (gripcast's own ipc:// client speaks PUSH and PUB, not the command socket's request/reply);"
+          + " set Pushpin's command_spec to tcp://127.0.0.1:PORT and connect there");
+    }
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("timeout must be positive and under 24 days, but was " + timeout);

@@ -81,7 +81,7 @@ final class PublishCommand implements Callable<Integer> {
         "Content for the HTTP body and WebSocket message: text, @FILE or - (stdin)."));
     ItemOptions.define(spec);
     spec.addOption(Opts.list(21, String.class, "GRIP_URL", "GRIP URL of a proxy (repeatable: publish to all),"
-        + " or a ZeroMQ spec tcp://HOST:PORT (Pushpin's push_in_spec; sent, not acknowledged). Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
+        + " or a ZeroMQ spec tcp://HOST:PORT or ipc:///PATH (Pushpin's push_in_spec; sent, not acknowledged). Default: env GRIP_URL, else " + Targets.DEFAULT_SPEC + ".", "--spec", "--grip-url").build());
     spec.addOption(Opts.value(22, String.class, "user:pass",
         "Authenticate using basic auth (https, or a loopback address).", "-u", "--user").build());
     spec.addOption(Opts.value(23, String.class, "TOKEN",

@@ -22,7 +22,7 @@ final class Targets {
 
   /**
    * The parsed endpoints, and how to name each one in a message (never with a secret); and the
-   * ZeroMQ specs ({@code tcp://}), for the commands that publish to them.
+   * ZeroMQ specs ({@code tcp://}, {@code ipc://}), for the commands that publish to them.
    */
   record Prepared(List<Endpoint> endpoints, List<String> labels, List<ZmqEndpoint> zmq) {
     Prepared(List<Endpoint> endpoints, List<String> labels) {
@@ -49,7 +49,8 @@ final class Targets {
 
   /**
    * Like {@link #prepare(List, String, String, CliContext, Consumer)}; with {@code zmqAllowed}
-   * (publish), a {@code tcp://} spec is a ZeroMQ PUSH endpoint, as pushpin-publish takes it.
+   * (publish), a {@code tcp://} or {@code ipc://} spec is a ZeroMQ PUSH endpoint, as pushpin-publish
+   * takes it.
    */
   static Prepared prepare(List<String> specs, String user, String bearer, boolean zmqAllowed, CliContext ctx,
       Consumer<String> warn) {

@@ -480,11 +480,27 @@ class PublishCommandTest extends MockServerTest {
   }
 
   @Test
-  void ipcSpecsExit78SayingWhyAndCredentialsWithZeroMqAreAUsageError() {
-    Cli.Result ipc = cli().run("publish", "--spec", "ipc:///run/pushpin/push-in", "test", "hi");
+  void anIpcSpecWithoutASocketFileIsUnavailableWithinTheTimeoutSayingSo(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) {
+    String spec = "ipc://" + dir.resolve("push-in");
+    long t0 = System.nanoTime();
+    Cli.Result r = cli().run("publish", "--spec", spec, "--timeout", "500ms", "test", "hi");
+    assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+    assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(8), "bounded by --timeout");
+    assertOneLineError(r);
+    assertTrue(r.err().contains("no ZeroMQ connection to " + spec), r.err());
+    assertTrue(r.err().contains("there is no socket file"), r.err());
+  }
+
+  @Test
+  void unusableIpcSpecsExit78SayingWhyAndCredentialsWithZeroMqAreAUsageError() {
+    Cli.Result ipc = cli().run("publish", "--spec", "ipc://@pushpin-push-in", "test", "hi");
     assertEquals(78, ipc.code(), ipc.toString());
     assertOneLineError(ipc);
-    assertTrue(ipc.err().contains("loopback TCP") && ipc.err().contains("tcp://127.0.0.1:PORT"), ipc.err());
+    assertTrue(ipc.err().contains("abstract socket"), ipc.err());
+    Cli.Result ipcUser = cli().run("publish", "--spec", "ipc:///run/pushpin/push-in", "-B", "t", "test", "hi");
+    assertEquals(64, ipcUser.code(), ipcUser.toString());
+    assertTrue(ipcUser.err().contains("ZeroMQ has no authentication"), ipcUser.err());
     Cli.Result user = cli().run("publish", "--spec", "tcp://127.0.0.1:5560", "-u", "a:b", "test", "hi");
     assertEquals(64, user.code(), user.toString());
     assertTrue(user.err().contains("ZeroMQ has no authentication"), user.err());
@@ -498,6 +514,9 @@ class PublishCommandTest extends MockServerTest {
     Cli.Result r = cli().run("publish", "--dry-run", "--spec", "tcp://127.0.0.1:5560", "test", "hi");
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().startsWith("ZeroMQ PUSH tcp://127.0.0.1:5560: one message per item"), r.out());
+    Cli.Result ipc = cli().run("publish", "--dry-run", "--spec", "ipc:///run/pushpin/pushpin-push-in", "test", "hi");
+    assertEquals(0, ipc.code(), ipc.toString());
+    assertTrue(ipc.out().startsWith("ZeroMQ PUSH ipc:///run/pushpin/pushpin-push-in: one message per item"), ipc.out());
   }
 
   @Test

@@ -20,12 +20,24 @@ import java.util.Objects;
  * </ul>
  *
  * <p>What a ZeroMQ publish guarantees is less than HTTP's: see
- * {@link io.gripcast.Outcome#SENT} and docs/scaling.md. Needs {@code org.zeromq:jeromq} on the
- * class path (an optional dependency of gripcast).
+ * {@link io.gripcast.Outcome#SENT} and docs/scaling.md.
  *
- * <p>Only {@code tcp://host:port} is accepted. {@code ipc://} is refused: JeroMQ, the pure-Java
- * ZeroMQ, emulates {@code ipc://} over loopback TCP, so it cannot reach the Unix socket of a
- * Pushpin (libzmq) {@code ipc://} spec; configure Pushpin with a {@code tcp://} spec instead.
+ * <p>Specs, as Pushpin (libzmq) writes them:
+ *
+ * <ul>
+ *   <li>{@code tcp://host:port}: sent with JeroMQ, the pure-Java ZeroMQ, which must be on the class
+ *       path ({@code org.zeromq:jeromq}, an optional dependency of gripcast).
+ *   <li>{@code ipc:///absolute/path} (or {@code ipc://relative/path}, relative to the working
+ *       directory as libzmq resolves it): the Unix socket of a Pushpin {@code ipc://} spec, e.g.
+ *       {@code push_in_spec=ipc://{rundir}/pushpin-push-in}. gripcast speaks ZMTP 3.0 (NULL
+ *       mechanism) over it itself, since JeroMQ emulates {@code ipc://} over loopback TCP; this
+ *       needs no JeroMQ. PUSH and PUB both work; the path must fit a Unix socket address (107
+ *       bytes), and Linux abstract sockets ({@code ipc://@name}) are not supported.
+ * </ul>
+ *
+ * <p>Both keep the same promises: the publish waits for a live connection (connecting and
+ * reconnecting in the background), fails {@code UNAVAILABLE} after the call timeout without one,
+ * and PUB counts the items sent to channels the instance had not subscribed to.
  */
 public final class ZmqEndpoint {
 
@@ -48,7 +60,7 @@ public final class ZmqEndpoint {
   /**
    * A PUSH endpoint for the instance's {@code push_in_spec}.
    *
-   * @throws GripConfigException when {@code spec} is not {@code tcp://host:port}
+   * @throws GripConfigException when {@code spec} is not {@code tcp://host:port} or {@code ipc://path}
    */
   public static ZmqEndpoint push(String spec) {
     return new ZmqEndpoint(Mode.PUSH, check(spec));
@@ -58,7 +70,7 @@ public final class ZmqEndpoint {
    * A PUB endpoint for the instance's {@code push_in_sub_specs} (Pushpin binding its SUB socket,
    * the default {@code push_in_sub_connect=false}).
    *
-   * @throws GripConfigException when {@code spec} is not {@code tcp://host:port}
+   * @throws GripConfigException when {@code spec} is not {@code tcp://host:port} or {@code ipc://path}
    */
   public static ZmqEndpoint pub(String spec) {
     return new ZmqEndpoint(Mode.PUB, check(spec));
@@ -75,13 +87,11 @@ public final class ZmqEndpoint {
     String s = spec.strip();
     String lower = s.toLowerCase(Locale.ROOT);
     if (lower.startsWith("ipc://")) {
-      throw new GripConfigException("scheme", "ipc:// is not supported: JeroMQ (the pure-Java ZeroMQ gripcast"
-          + " uses) emulates ipc:// over loopback TCP and cannot reach Pushpin's Unix socket; set Pushpin's"
-          + " push_in_spec / push_in_sub_specs to tcp://127.0.0.1:PORT and publish there");
+      return checkIpc(s.substring("ipc://".length()));
     }
     if (!lower.startsWith("tcp://")) {
-      throw new GripConfigException("scheme", "a ZeroMQ spec must start with tcp://, like Pushpin's"
-          + " push_in_spec tcp://127.0.0.1:5560");
+      throw new GripConfigException("scheme", "a ZeroMQ spec must start with tcp:// or ipc://, like Pushpin's"
+          + " push_in_spec tcp://127.0.0.1:5560 or ipc:///var/run/pushpin/pushpin-push-in");
     }
     URI uri;
     try {
@@ -98,12 +108,36 @@ public final class ZmqEndpoint {
     return "tcp://" + uri.getRawAuthority();
   }
 
+  /** The Unix socket path of an ipc:// spec, checked as far as it can be before connecting. */
+  private static String checkIpc(String path) {
+    String example = "; give the socket file of Pushpin's spec, like ipc:///var/run/pushpin/pushpin-push-in";
+    if (path.isEmpty()) {
+      throw new GripConfigException("spec", "the ipc:// spec has no socket path" + example);
+    }
+    if (path.startsWith("@")) {
+      throw new GripConfigException("spec", "ipc://@... is a Linux abstract socket, which Java cannot connect to;"
+          + " configure Pushpin with a socket file (ipc:///path) or tcp://127.0.0.1:PORT");
+    }
+    if (path.equals("*") || path.indexOf('\0') >= 0) {
+      throw new GripConfigException("spec", "the ipc:// spec is not a socket path" + example);
+    }
+    int bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_IPC_PATH_BYTES) {
+      throw new GripConfigException("spec", "the ipc:// socket path is " + bytes + " bytes, but a Unix socket"
+          + " address holds at most " + MAX_IPC_PATH_BYTES + "; use a shorter path (libzmq cannot bind it either)");
+    }
+    return "ipc://" + path;
+  }
+
+  /** sun_path is 108 bytes on Linux, with the terminating NUL. */
+  private static final int MAX_IPC_PATH_BYTES = 107;
+
   /** PUSH or PUB. */
   public Mode mode() {
     return mode;
   }
 
-  /** The ZeroMQ spec, {@code tcp://host:port}. Holds no secret. */
+  /** The ZeroMQ spec, {@code tcp://host:port} or {@code ipc://path}. Holds no secret. */
   public String spec() {
     return spec;
   }
@@ -118,7 +152,7 @@ public final class ZmqEndpoint {
     return Objects.hash(mode, spec);
   }
 
-  /** {@code zmq-push tcp://host:port} or {@code zmq-pub tcp://host:port}: how results name it. */
+  /** {@code zmq-push SPEC} or {@code zmq-pub SPEC}, e.g. {@code zmq-push tcp://host:port}: how results name it. */
   @Override
   public String toString() {
     return (mode == Mode.PUSH ? "zmq-push " : "zmq-pub ") + spec;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One ZeroMQ endpoint: items go out one per message, {@code 'J'} followed by the item's JSON
@@ -22,59 +23,98 @@ public final class ZmqDestination implements Destination {
   static final byte JSON_MARKER = 'J';
 
   private final ZmqEndpoint endpoint;
-  private final ZmqSockets io;
-  private final ZmqSockets.Sock sock;
+  private final ZmqTransport.Link sock;
   private final long callTimeoutNanos;
   private final Executor callbacks;
 
-  private ZmqDestination(ZmqEndpoint endpoint, ZmqSockets io, Duration callTimeout, Executor callbacks) {
+  private ZmqDestination(ZmqEndpoint endpoint, ZmqTransport io, Duration callTimeout, Executor callbacks) {
     this.endpoint = endpoint;
-    this.io = io;
     this.sock = io.open(endpoint.spec(), endpoint.mode() == ZmqEndpoint.Mode.PUB);
     this.callTimeoutNanos = callTimeout.toNanos();
     this.callbacks = callbacks;
   }
 
-  /** The ZeroMQ I/O of one publisher: one thread for all its ZeroMQ endpoints. */
+  /**
+   * The ZeroMQ I/O of one publisher: JeroMQ's {@code gripcast-zmq} thread for all its
+   * {@code tcp://} endpoints, gripcast's own ZMTP client for its {@code ipc://} ones.
+   */
   public static final class Io implements AutoCloseable {
-    private final ZmqSockets sockets;
+    private final ZmqTransport tcp; // null without tcp:// endpoints
+    private final ZmqTransport ipc; // null without ipc:// endpoints
 
-    private Io(ZmqSockets sockets) {
-      this.sockets = sockets;
+    private Io(ZmqTransport tcp, ZmqTransport ipc) {
+      this.tcp = tcp;
+      this.ipc = ipc;
     }
 
     /**
-     * Starts the {@code gripcast-zmq} thread.
+     * Starts what {@code endpoints} need: JeroMQ only for {@code tcp://} ones ({@code ipc://} needs
+     * no jar).
      *
-     * @throws IllegalStateException naming the missing jar when JeroMQ is not on the class path
+     * @throws IllegalStateException naming the missing jar when a tcp:// endpoint needs JeroMQ and
+     *     it is not on the class path
      */
-    public static Io start(int lingerMillis) {
-      try {
-        Class.forName("org.zeromq.ZMQ", false, ZmqDestination.class.getClassLoader());
-      } catch (ClassNotFoundException | LinkageError e) {
-        throw new IllegalStateException("a ZeroMQ endpoint needs JeroMQ, an optional dependency of gripcast:"
-            + " add org.zeromq:jeromq:0.6.0 to your dependencies (on the module path, also requires"
-            + " org.zeromq.jeromq)", e);
+    public static Io start(int lingerMillis, List<ZmqEndpoint> endpoints) {
+      boolean anyTcp = false;
+      boolean anyIpc = false;
+      for (ZmqEndpoint e : endpoints) {
+        boolean ipc = isIpc(e);
+        anyIpc |= ipc;
+        anyTcp |= !ipc;
       }
-      return new Io(new ZmqSockets("gripcast-zmq", lingerMillis));
+      if (anyTcp) {
+        try {
+          Class.forName("org.zeromq.ZMQ", false, ZmqDestination.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+          throw new IllegalStateException("a ZeroMQ tcp:// endpoint needs JeroMQ, an optional dependency of"
+              + " gripcast: add org.zeromq:jeromq:0.6.0 to your dependencies (on the module path, also requires"
+              + " org.zeromq.jeromq); ipc:// endpoints do without it", e);
+        }
+      }
+      return new Io(anyTcp ? new ZmqSockets("gripcast-zmq", lingerMillis) : null,
+          anyIpc ? new IpcSockets(lingerMillis) : null);
+    }
+
+    private static boolean isIpc(ZmqEndpoint e) {
+      return e.spec().startsWith("ipc://");
     }
 
     public ZmqDestination destination(ZmqEndpoint endpoint, Duration callTimeout, Executor callbacks) {
-      return new ZmqDestination(endpoint, sockets, callTimeout, callbacks);
+      return new ZmqDestination(endpoint, isIpc(endpoint) ? ipc : tcp, callTimeout, callbacks);
     }
 
     /** Whether every PUB destination's instance has subscribed to {@code channel}, within {@code timeout}. */
     public boolean awaitSubscribed(List<ZmqDestination> pubs, String channel, Duration timeout) throws InterruptedException {
-      List<ZmqSockets.Sock> socks = new ArrayList<>();
+      long end = System.nanoTime() + Math.max(0, timeout.toNanos());
+      boolean all = true;
       for (ZmqDestination d : pubs) {
-        socks.add(d.sock);
+        // each waits for what is left: all true by the deadline, or false
+        all &= d.sock.awaitSubscribed(channel, Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
       }
-      return sockets.awaitSubscribed(socks, channel, Math.max(0, timeout.toMillis()));
+      return all;
     }
 
     @Override
     public void close() {
-      sockets.close();
+      // both at once: each gives its queued messages the linger
+      Thread t = null;
+      if (tcp != null && ipc != null) {
+        t = new Thread(ipc::close, "gripcast-zmq-ipc-close");
+        t.setDaemon(true);
+        t.start();
+      } else if (ipc != null) {
+        ipc.close();
+      }
+      if (tcp != null) {
+        tcp.close();
+      }
+      if (t != null) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 
@@ -116,7 +156,7 @@ public final class ZmqDestination implements Destination {
       }
     }
     int items = job.zmqItems().size();
-    io.send(sock, channels, job.zmqItems(), start + callTimeoutNanos, new ZmqSockets.Done() {
+    sock.send(channels, job.zmqItems(), start + callTimeoutNanos, new ZmqTransport.Done() {
       @Override
       public void sent(int messages, int unsubscribed) {
         String message = "sent " + messages + (messages == 1 ? " message" : " messages")

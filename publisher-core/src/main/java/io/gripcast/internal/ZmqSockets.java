@@ -26,20 +26,13 @@ import org.zeromq.ZMQException;
  * instance's SUB socket wants) and {@code XPUB_NODROP} (a full queue makes the send wait, then
  * fail, instead of dropping silently).
  */
-final class ZmqSockets implements AutoCloseable {
+final class ZmqSockets implements ZmqTransport {
 
   /** The most messages queued per socket before a send waits. */
   static final int SEND_HWM = 10_000;
 
-  /** How a send ended; called on the I/O thread, so it must only hand over. */
-  interface Done {
-    void sent(int messages, int unsubscribed);
-
-    void failed(int sent, String why);
-  }
-
   /** One socket, to one Pushpin instance. */
-  final class Sock {
+  final class Sock implements Link {
     final String spec;
     final boolean pub;
     private ZMQ.Socket socket; // I/O thread only
@@ -49,6 +42,17 @@ final class ZmqSockets implements AutoCloseable {
     Sock(String spec, boolean pub) {
       this.spec = spec;
       this.pub = pub;
+    }
+
+    @Override
+    public void send(List<byte[]> channels, List<byte[]> items, long deadlineNanos, Done done,
+        BooleanSupplier abandoned) {
+      ZmqSockets.this.send(this, channels, items, deadlineNanos, done, abandoned);
+    }
+
+    @Override
+    public boolean awaitSubscribed(String channel, long timeoutMillis) throws InterruptedException {
+      return ZmqSockets.this.awaitSubscribed(List.of(this), channel, timeoutMillis);
     }
   }
 
@@ -89,7 +93,8 @@ final class ZmqSockets implements AutoCloseable {
   }
 
   /** A socket connecting to {@code spec}; the connect happens on the I/O thread, asynchronously as ZeroMQ does. */
-  Sock open(String spec, boolean pub) {
+  @Override
+  public Sock open(String spec, boolean pub) {
     Sock s = new Sock(spec, pub);
     tasks.add(() -> {
       ZMQ.Socket z = context.createSocket(pub ? SocketType.XPUB : SocketType.PUSH);

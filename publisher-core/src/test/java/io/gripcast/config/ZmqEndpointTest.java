@@ -23,10 +23,34 @@ class ZmqEndpointTest {
   }
 
   @Test
-  void ipcIsRefusedBecauseJeroMqCannotReachAUnixSocket() {
-    GripConfigException e = assertThrows(GripConfigException.class, () -> ZmqEndpoint.push("ipc:///run/pushpin/in"));
-    assertEquals("scheme", e.part());
-    assertTrue(e.getMessage().contains("loopback TCP"), e.getMessage());
+  void ipcSpecsAreTakenAbsoluteOrRelativeForPushAndPub() {
+    ZmqEndpoint push = ZmqEndpoint.push(" IPC:///run/pushpin/pushpin-push-in ");
+    assertEquals("ipc:///run/pushpin/pushpin-push-in", push.spec());
+    assertEquals("zmq-push ipc:///run/pushpin/pushpin-push-in", push.toString());
+    assertEquals("ipc://run/push-in", ZmqEndpoint.push("ipc://run/push-in").spec(), "relative, as libzmq takes it");
+    assertEquals(ZmqEndpoint.Mode.PUB, ZmqEndpoint.pub("ipc:///tmp/sub").mode());
+  }
+
+  @Test
+  void ipcSpecsThatNoUnixSocketCanHaveAreRefusedSayingWhy() {
+    GripConfigException empty = assertThrows(GripConfigException.class, () -> ZmqEndpoint.push("ipc://"));
+    assertTrue(empty.getMessage().contains("has no socket path"), empty.getMessage());
+    GripConfigException abstractName = assertThrows(GripConfigException.class, () -> ZmqEndpoint.push("ipc://@pushpin"));
+    assertTrue(abstractName.getMessage().contains("abstract socket"), abstractName.getMessage());
+    GripConfigException wildcard = assertThrows(GripConfigException.class, () -> ZmqEndpoint.pub("ipc://*"));
+    assertTrue(wildcard.getMessage().contains("not a socket path"), wildcard.getMessage());
+    String longPath = "/" + "d".repeat(107);
+    GripConfigException tooLong = assertThrows(GripConfigException.class, () -> ZmqEndpoint.push("ipc://" + longPath));
+    assertTrue(tooLong.getMessage().contains("is 108 bytes") && tooLong.getMessage().contains("at most 107"),
+        tooLong.getMessage());
+    assertEquals("ipc://" + longPath.substring(1), ZmqEndpoint.push("ipc://" + longPath.substring(1)).spec());
+  }
+
+  @Test
+  void theCommandSocketRefusesIpcSayingToUseTcp() {
+    GripConfigException e = assertThrows(GripConfigException.class,
+        () -> io.gripcast.PushpinCommands.connect("ipc:///run/pushpin/pushpin-command"));
+    assertTrue(e.getMessage().contains("set Pushpin's command_spec to tcp://127.0.0.1:PORT"), e.getMessage());
   }
 
   @Test

@@ -32,12 +32,14 @@ final class InstanceDir {
   private final int messageRate;
   private final int messageHwm;
   private final Map<String, String> overrides;
+  private final boolean zmqIpc;
 
   private Path rundir;
   private boolean rundirOutsideDir;
 
   private InstanceDir(Path path, boolean deleteOnClose, List<String> routes, int logLevel, int messageRate,
-      int messageHwm, Map<String, String> overrides) {
+      int messageHwm, boolean zmqIpc, Map<String, String> overrides) {
+    this.zmqIpc = zmqIpc;
     this.path = path;
     this.logDir = path.resolve("log");
     this.deleteOnClose = deleteOnClose;
@@ -54,7 +56,7 @@ final class InstanceDir {
    * {@code target/pushpin} when {@code ./target} exists, else in the temp dir (deleted on close).
    */
   static InstanceDir create(Path parent, String name, List<String> routes, int logLevel, int messageRate,
-      int messageHwm, Map<String, String> overrides) throws IOException {
+      int messageHwm, boolean zmqIpc, Map<String, String> overrides) throws IOException {
     boolean deleteOnClose;
     if (parent != null) {
       deleteOnClose = false;
@@ -68,7 +70,7 @@ final class InstanceDir {
     }
     Files.createDirectories(parent);
     Path dir = Files.createTempDirectory(parent.toAbsolutePath().normalize(), name + "-");
-    return new InstanceDir(dir, deleteOnClose, routes, logLevel, messageRate, messageHwm, overrides);
+    return new InstanceDir(dir, deleteOnClose, routes, logLevel, messageRate, messageHwm, zmqIpc, overrides);
   }
 
   Path path() {
@@ -86,6 +88,11 @@ final class InstanceDir {
   /** Where the ipc sockets are: {@code run/}, or a short dir in /tmp if that path is too long. */
   Path rundir() {
     return rundir;
+  }
+
+  /** Whether the handler's PULL and SUB sockets are ipc:// files in the rundir. */
+  boolean zmqIpc() {
+    return zmqIpc;
   }
 
   Path conf() {
@@ -126,7 +133,7 @@ final class InstanceDir {
     deleteTree(rundir);
     Files.createDirectories(rundir);
     String conf = PushpinConfig.render(ports, rundir.toString(), logDir.toString(), logLevel,
-        messageRate, messageHwm, overrides);
+        messageRate, messageHwm, zmqIpc, overrides);
     Files.writeString(conf(), conf, StandardCharsets.UTF_8);
     List<String> lines = new ArrayList<>();
     // the readiness route first; path_beg routes win over "*" anyway

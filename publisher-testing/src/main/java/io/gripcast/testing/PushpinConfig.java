@@ -27,6 +27,10 @@ final class PushpinConfig {
   static final String BIND = "127.0.0.1";
   static final Pattern SET_KEY = Pattern.compile("[a-z_]+\\.[A-Za-z0-9_]+");
 
+  /** The socket files of the handler's PULL and SUB sockets in the rundir, with {@code zmqIpc}. */
+  static final String PUSH_IN_IPC = "pushpin-push-in";
+  static final String PUSH_IN_SUB_IPC = "pushpin-push-in-sub";
+
   /** The five TCP ports of an instance. */
   record Ports(int client, int control, int zmqPush, int zmqSub, int zmqCommand) {
     List<Integer> all() {
@@ -38,6 +42,12 @@ final class PushpinConfig {
 
   static String render(Ports ports, String rundir, String logdir, int logLevel, int messageRate,
       int messageHwm, Map<String, String> overrides) {
+    return render(ports, rundir, logdir, logLevel, messageRate, messageHwm, false, overrides);
+  }
+
+  /** With {@code zmqIpc}, the handler's PULL and SUB sockets bind ipc:// socket files in the rundir. */
+  static String render(Ports ports, String rundir, String logdir, int logLevel, int messageRate,
+      int messageHwm, boolean zmqIpc, Map<String, String> overrides) {
     Map<String, Map<String, String>> s = new LinkedHashMap<>();
     Map<String, String> global = section(s, "global");
     global.put("include", "{libdir}/internal.conf");
@@ -79,8 +89,9 @@ final class PushpinConfig {
     proxy.put("organization_name", "");
 
     Map<String, String> handler = section(s, "handler");
-    handler.put("push_in_spec", "tcp://" + BIND + ":" + ports.zmqPush());
-    handler.put("push_in_sub_specs", "tcp://" + BIND + ":" + ports.zmqSub());
+    handler.put("push_in_spec", zmqIpc ? "ipc://" + rundir + "/" + PUSH_IN_IPC : "tcp://" + BIND + ":" + ports.zmqPush());
+    handler.put("push_in_sub_specs", zmqIpc ? "ipc://" + rundir + "/" + PUSH_IN_SUB_IPC
+        : "tcp://" + BIND + ":" + ports.zmqSub());
     handler.put("push_in_sub_connect", "false");
     handler.put("push_in_http_addr", BIND);
     handler.put("push_in_http_port", Integer.toString(ports.control()));

@@ -73,7 +73,7 @@ public final class PushpinInstance implements AutoCloseable {
     this.stopTimeout = b.stopTimeout;
     this.portSource = b.portSource;
     this.files = InstanceDir.create(b.directory, b.name, b.routes, b.logLevel, b.messageRate, b.messageHwm,
-        b.overrides);
+        b.zmqIpc, b.overrides);
     this.logs = files.logs();
   }
 
@@ -124,20 +124,23 @@ public final class PushpinInstance implements AutoCloseable {
   }
 
   /**
-   * {@code tcp://127.0.0.1:PORT} of the handler's {@code push_in_spec}: a ZeroMQ PULL socket that
-   * takes one item per message from a PUSH socket (what {@code pushpin-publish --spec tcp://...}
-   * sends to).
+   * The handler's {@code push_in_spec}: a ZeroMQ PULL socket that takes one item per message from
+   * a PUSH socket (what {@code pushpin-publish --spec ...} sends to). {@code tcp://127.0.0.1:PORT},
+   * or with {@link Builder#zmqIpc(boolean)} {@code ipc://RUNDIR/pushpin-push-in} (a Unix socket).
    */
   public String zmqPushSpec() {
-    return "tcp://" + PushpinConfig.BIND + ":" + ports.zmqPush();
+    return files.zmqIpc() ? "ipc://" + files.rundir().toAbsolutePath() + "/" + PushpinConfig.PUSH_IN_IPC
+        : "tcp://" + PushpinConfig.BIND + ":" + ports.zmqPush();
   }
 
   /**
-   * {@code tcp://127.0.0.1:PORT} of the handler's {@code push_in_sub_specs}: a ZeroMQ SUB socket
-   * (bound) that takes {@code [channel, item]} messages from a PUB socket.
+   * The handler's {@code push_in_sub_specs}: a ZeroMQ SUB socket (bound) that takes
+   * {@code [channel, item]} messages from a PUB socket. {@code tcp://127.0.0.1:PORT}, or with
+   * {@link Builder#zmqIpc(boolean)} {@code ipc://RUNDIR/pushpin-push-in-sub}.
    */
   public String zmqSubSpec() {
-    return "tcp://" + PushpinConfig.BIND + ":" + ports.zmqSub();
+    return files.zmqIpc() ? "ipc://" + files.rundir().toAbsolutePath() + "/" + PushpinConfig.PUSH_IN_SUB_IPC
+        : "tcp://" + PushpinConfig.BIND + ":" + ports.zmqSub();
   }
 
   /** {@code tcp://127.0.0.1:PORT} of the handler's {@code command_spec}: a ZeroMQ REP socket (zrpc). */
@@ -422,6 +425,7 @@ public final class PushpinInstance implements AutoCloseable {
     private List<String> routes = List.of();
     private int messageRate = 0;
     private int messageHwm = 0;
+    private boolean zmqIpc;
     private int logLevel = 2;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private Duration readyTimeout = Duration.ofSeconds(20);
@@ -497,6 +501,18 @@ public final class PushpinInstance implements AutoCloseable {
         throw new IllegalArgumentException("message hwm must be >= 0 (0 = unlimited), got " + messages);
       }
       this.messageHwm = messages;
+      return this;
+    }
+
+    /**
+     * Binds the handler's ZeroMQ PULL ({@code push_in_spec}) and SUB ({@code push_in_sub_specs})
+     * sockets as {@code ipc://} Unix sockets in the instance's rundir instead of on TCP ports, as
+     * Pushpin installs that use {@code ipc://} do; {@link PushpinInstance#zmqPushSpec()} and
+     * {@link PushpinInstance#zmqSubSpec()} then give those specs. Default false. Readiness then
+     * waits for both socket files to be bound, not for a peer (the test's publisher is the peer).
+     */
+    public Builder zmqIpc(boolean ipc) {
+      this.zmqIpc = ipc;
       return this;
     }
 

@@ -130,22 +130,36 @@ final class Readiness implements AutoCloseable {
    * The ipc sockets in the rundir that nobody has connected to yet. Pushpin's processes talk over
    * ZeroMQ ipc sockets and a failed connect is retried only after libzmq's reconnect interval
    * (100 ms), so the TCP ports can accept while e.g. the handler is not yet attached to the proxy.
-   * Every socket an instance binds gets a local peer, except the handler's stats PUB socket.
+   * Every socket an instance binds gets a local peer, except the handler's stats PUB socket and,
+   * with {@code zmqIpc}, its PULL and SUB sockets, which must only be bound.
    */
   private List<String> unlinkedIpc() {
     Path rundir = files.rundir();
     Set<String> connected = ProcFs.connectedUnixPaths(rundir.toString());
     List<String> out = new ArrayList<>();
     boolean accept = false;
+    Set<String> present = new java.util.HashSet<>();
     for (Path socket : ProcFs.socketFiles(rundir)) {
       String name = socket.getFileName().toString();
+      present.add(name);
       accept |= name.equals("pushpin-accept");
-      if (!name.equals("pushpin-stats") && !connected.contains(socket.toString())) {
+      // the stats PUB socket, and with zmqIpc the handler's PULL and SUB sockets: their peers are
+      // the test's publishers, which connect later
+      boolean external = name.equals("pushpin-stats") || (files.zmqIpc()
+          && (name.equals(PushpinConfig.PUSH_IN_IPC) || name.equals(PushpinConfig.PUSH_IN_SUB_IPC)));
+      if (!external && !connected.contains(socket.toString())) {
         out.add(name);
       }
     }
     if (!accept) {
       out.add("pushpin-accept (missing)");
+    }
+    if (files.zmqIpc()) {
+      for (String name : List.of(PushpinConfig.PUSH_IN_IPC, PushpinConfig.PUSH_IN_SUB_IPC)) {
+        if (!present.contains(name)) {
+          out.add(name + " (not bound yet)");
+        }
+      }
     }
     return out;
   }

@@ -27,6 +27,17 @@ class PushpinConfigTest {
   }
 
   @Test
+  void zmqIpcBindsThePullAndSubSocketsAsFilesInTheRundirAndKeepsTheCommandSocketOnTcp() {
+    List<String> tcp = section(PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, Map.of()), "handler");
+    assertTrue(tcp.contains("push_in_spec=tcp://127.0.0.1:41002"), tcp.toString());
+    List<String> ipc = section(PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, true, Map.of()), "handler");
+    assertTrue(ipc.contains("push_in_spec=ipc:///tmp/r/pushpin-push-in"), ipc.toString());
+    assertTrue(ipc.contains("push_in_sub_specs=ipc:///tmp/r/pushpin-push-in-sub"), ipc.toString());
+    assertTrue(ipc.contains("push_in_sub_connect=false"), ipc.toString());
+    assertTrue(ipc.contains("command_spec=tcp://127.0.0.1:41004"), ipc.toString());
+  }
+
+  @Test
   void isolatesTheInstance() {
     String conf = PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, Map.of());
     List<String> runner = section(conf, "runner");
