@@ -92,24 +92,6 @@ final class IpcSockets implements ZmqTransport {
     }
   }
 
-  private static final class SendJob {
-    final List<byte[]> channels; // null for PUSH
-    final List<byte[]> items;
-    final long deadlineNanos;
-    final Done done;
-    final BooleanSupplier abandoned;
-    int next;
-    int unsubscribed;
-
-    SendJob(List<byte[]> channels, List<byte[]> items, long deadlineNanos, Done done, BooleanSupplier abandoned) {
-      this.channels = channels;
-      this.items = items;
-      this.deadlineNanos = deadlineNanos;
-      this.done = done;
-      this.abandoned = abandoned;
-    }
-  }
-
   /** One socket: a thread, its connection when there is one, and its queue of sends. */
   final class IpcLink implements Link {
     final String spec;

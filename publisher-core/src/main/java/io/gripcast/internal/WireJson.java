@@ -768,100 +768,91 @@ public final class WireJson {
       return true;
     }
 
-    private static HttpStream httpStream(JsonParser p) throws IOException {
+    /** The fields http-stream and ws-message share, as read so far; each field at most once. */
+    private static final class SharedFields {
       Action action = Action.SEND;
-      String text = null;
-      String bin = null;
-      List<String> filters = null;
-      int seen = 0;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        int bit;
+      String text;
+      String bin;
+      List<String> filters = List.of();
+      private int seen;
+
+      /** Reads {@code field} when it is one of the shared ones; false for any other. */
+      boolean read(String field, JsonParser p, JsonToken v) throws IOException {
         switch (field) {
           case ACTION:
-            bit = 1;
+            once(1);
             action = action(string(p, v));
-            break;
+            return true;
           case CONTENT:
-            bit = 2;
+            once(2);
             text = string(p, v);
-            break;
+            return true;
           case CONTENT_BIN:
-            bit = 4;
+            once(4);
             bin = string(p, v);
-            break;
+            return true;
           case CONTENT_FILTERS:
-            bit = 8;
+            once(8);
             filters = filters(p, v);
-            break;
+            return true;
           default:
-            return null;
+            return false;
         }
+      }
+
+      /** Marks a field seen; a second time declines the line (the tree reader keeps the last). */
+      void once(int bit) {
         if ((seen & bit) != 0) {
-          return null;
+          throw Decline.INSTANCE;
         }
         seen |= bit;
       }
-      return HttpStream.builder().action(action).content(content(text, bin))
-          .contentFilters(filters == null ? List.of() : filters).build();
+    }
+
+    private static HttpStream httpStream(JsonParser p) throws IOException {
+      SharedFields f = new SharedFields();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        if (!f.read(field, p, p.nextToken())) {
+          return null;
+        }
+      }
+      return HttpStream.builder().action(f.action).content(content(f.text, f.bin)).contentFilters(f.filters).build();
     }
 
     private static WsMessage wsMessage(JsonParser p) throws IOException {
-      Action action = Action.SEND;
-      String text = null;
-      String bin = null;
+      SharedFields f = new SharedFields();
       WsType type = null;
       Integer code = null;
       String reason = null;
-      List<String> filters = null;
-      int seen = 0;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken v = p.nextToken();
-        int bit;
+        if (f.read(field, p, v)) {
+          continue;
+        }
         switch (field) {
-          case ACTION:
-            bit = 1;
-            action = action(string(p, v));
-            break;
-          case CONTENT:
-            bit = 2;
-            text = string(p, v);
-            break;
-          case CONTENT_BIN:
-            bit = 4;
-            bin = string(p, v);
-            break;
-          case CONTENT_FILTERS:
-            bit = 8;
-            filters = filters(p, v);
-            break;
           case TYPE:
-            bit = 16;
+            f.once(16);
             type = WsType.valueOf(string(p, v).toUpperCase(Locale.ROOT)); // unknown: declined
             break;
           case CODE:
-            bit = 32;
+            f.once(32);
             if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
               return null;
             }
             code = p.getIntValue();
             break;
           case REASON:
-            bit = 64;
+            f.once(64);
             reason = string(p, v);
             break;
           default:
             return null;
         }
-        if ((seen & bit) != 0) {
-          return null;
-        }
-        seen |= bit;
       }
-      return WsMessage.builder().action(action).content(content(text, bin)).type(type).closeCode(code)
-          .closeReason(reason).contentFilters(filters == null ? List.of() : filters).build();
+      return WsMessage.builder().action(f.action).content(content(f.text, f.bin)).type(type).closeCode(code)
+          .closeReason(reason).contentFilters(f.filters).build();
     }
 
     private static Action action(String a) {

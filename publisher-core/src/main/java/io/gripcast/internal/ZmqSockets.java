@@ -56,24 +56,6 @@ final class ZmqSockets implements ZmqTransport {
     }
   }
 
-  private static final class SendJob {
-    final List<byte[]> channels; // null for PUSH
-    final List<byte[]> items;
-    final long deadlineNanos;
-    final Done done;
-    final BooleanSupplier abandoned;
-    int next;
-    int unsubscribed;
-
-    SendJob(List<byte[]> channels, List<byte[]> items, long deadlineNanos, Done done, BooleanSupplier abandoned) {
-      this.channels = channels;
-      this.items = items;
-      this.deadlineNanos = deadlineNanos;
-      this.done = done;
-      this.abandoned = abandoned;
-    }
-  }
-
   private final ZContext context = new ZContext(1);
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final List<Sock> sockets = new ArrayList<>(); // I/O thread only

@@ -31,6 +31,28 @@ interface ZmqTransport extends AutoCloseable {
     boolean awaitSubscribed(String channel, long timeoutMillis) throws InterruptedException;
   }
 
+  /**
+   * One {@link Link#send} call as a transport's thread works through it: how far it got, and how
+   * many items went to channels the instance had not subscribed to. Thread-confined to that thread.
+   */
+  final class SendJob {
+    final List<byte[]> channels; // null for PUSH
+    final List<byte[]> items;
+    final long deadlineNanos;
+    final Done done;
+    final BooleanSupplier abandoned;
+    int next;
+    int unsubscribed;
+
+    SendJob(List<byte[]> channels, List<byte[]> items, long deadlineNanos, Done done, BooleanSupplier abandoned) {
+      this.channels = channels;
+      this.items = items;
+      this.deadlineNanos = deadlineNanos;
+      this.done = done;
+      this.abandoned = abandoned;
+    }
+  }
+
   /** A socket connecting to {@code spec}; it connects in the background and reconnects. */
   Link open(String spec, boolean pub);
 
