@@ -1,11 +1,9 @@
 package io.gripcast.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -71,14 +69,19 @@ public final class WireJson {
 
   public static final byte[] ENVELOPE_END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  // Emoji and other non-BMP characters go out as 4-byte UTF-8, not as \\uD83C\\uDF0D escape pairs.
-  // Writing needs only the streaming factory. The ObjectMapper (hundreds of databind classes and
-  // locale data) is made on first read, so a one-shot publish (the CLI) never pays for it.
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+  /**
+   * Jackson, for reading only: the body is written by {@link JsonOut}, so a publish never loads
+   * Jackson (its first factory and generator cost 40 ms on a cold JVM). Holders, so that each part
+   * is loaded on first use: the streaming factory by the first read, and the ObjectMapper (hundreds
+   * of databind classes and locale data) only for a line the streaming reader declines or a
+   * body-patch.
+   */
+  private static final class Jackson {
+    static final JsonFactory FACTORY = new JsonFactory();
+  }
 
   private static final class Mapper {
-    static final ObjectMapper INSTANCE = new ObjectMapper(FACTORY);
+    static final ObjectMapper INSTANCE = new ObjectMapper(Jackson.FACTORY);
   }
 
   private WireJson() {}
@@ -113,56 +116,34 @@ public final class WireJson {
    * generator's pooled buffers.
    */
   public static final class ItemWriter implements AutoCloseable {
-    private final JsonGenerator g;
+    private final JsonOut g;
 
     public ItemWriter(OutputStream out) {
-      try {
-        g = FACTORY.createGenerator(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.setRootValueSeparator(null); // items are separated by our commas, not by Jackson's default space
+      g = new JsonOut(out);
     }
 
     /** Writes one item object. */
     public void write(Publication publication) {
-      try {
-        writeItem(g, publication);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      writeItem(g, publication);
     }
 
     /** Writes the comma between two items. */
     public void comma() {
-      try {
-        g.writeRaw(',');
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      g.writeRaw(',');
     }
 
     /** Pushes what was written into the output stream, so its size is exact. */
     public void flush() {
-      try {
-        g.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      g.flush();
     }
 
     @Override
     public void close() {
-      try {
-        g.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      g.close();
     }
   }
 
-  private static void writeItem(JsonGenerator g, Publication p) throws IOException {
+  private static void writeItem(JsonOut g, Publication p) {
     Item item = p.item();
     g.writeStartObject();
     g.writeStringField(CHANNEL, p.channel());
@@ -196,15 +177,14 @@ public final class WireJson {
     g.writeEndObject();
   }
 
-  private static void writeAction(JsonGenerator g, Action action) throws IOException {
+  private static void writeAction(JsonOut g, Action action) {
     // "send" is the default; leaving it out keeps bodies small and matches pushpin-publish
     if (action != Action.SEND) {
       g.writeStringField(ACTION, action.name().toLowerCase(Locale.ROOT));
     }
   }
 
-  private static void writeContent(JsonGenerator g, Content content, String textField, String binField)
-      throws IOException {
+  private static void writeContent(JsonOut g, Content content, String textField, String binField) {
     if (content instanceof Content.Text t) {
       g.writeStringField(textField, t.value());
     } else {
@@ -214,7 +194,7 @@ public final class WireJson {
     }
   }
 
-  private static void writeFilters(JsonGenerator g, List<String> filters) throws IOException {
+  private static void writeFilters(JsonOut g, List<String> filters) {
     if (!filters.isEmpty()) {
       g.writeArrayFieldStart(CONTENT_FILTERS);
       for (String f : filters) {
@@ -224,7 +204,7 @@ public final class WireJson {
     }
   }
 
-  private static void writeWsMessage(JsonGenerator g, WsMessage m) throws IOException {
+  private static void writeWsMessage(JsonOut g, WsMessage m) {
     g.writeObjectFieldStart(WS_MESSAGE);
     writeAction(g, m.action());
     if (m.type() != null) {
@@ -243,7 +223,7 @@ public final class WireJson {
     g.writeEndObject();
   }
 
-  private static void writeHttpStream(JsonGenerator g, HttpStream s) throws IOException {
+  private static void writeHttpStream(JsonOut g, HttpStream s) {
     g.writeObjectFieldStart(HTTP_STREAM);
     writeAction(g, s.action());
     if (s.content() != null) {
@@ -253,7 +233,7 @@ public final class WireJson {
     g.writeEndObject();
   }
 
-  private static void writeHttpResponse(JsonGenerator g, HttpResponse r) throws IOException {
+  private static void writeHttpResponse(JsonOut g, HttpResponse r) {
     g.writeObjectFieldStart(HTTP_RESPONSE);
     writeAction(g, r.action());
     if (r.action() == Action.SEND) {
@@ -273,7 +253,7 @@ public final class WireJson {
       g.writeBinary(b.content().openStream(), b.content().byteLength());
     } else if (body instanceof HttpResponse.Body.Patch p) {
       g.writeFieldName(BODY_PATCH);
-      g.writeRawValue(checkedPatch(p.json()));
+      g.writeRawValue(TreeReader.checkedPatch(p.json()));
     }
     writeFilters(g, r.contentFilters());
     g.writeEndObject();
@@ -283,7 +263,7 @@ public final class WireJson {
    * Headers go out as an object when every name is unique (the form Fastly documents), and as a
    * list of [name, value] pairs when a name repeats (Pushpin's form that allows repeats).
    */
-  private static void writeHeaders(JsonGenerator g, List<Header> headers) throws IOException {
+  private static void writeHeaders(JsonOut g, List<Header> headers) {
     Set<String> seen = new HashSet<>();
     boolean repeats = false;
     for (Header h : headers) {
@@ -307,73 +287,6 @@ public final class WireJson {
     }
   }
 
-  /** Re-serializes the patch compactly after checking it is a JSON array of operation objects. */
-  private static String checkedPatch(String json) {
-    JsonNode node;
-    try {
-      node = Mapper.INSTANCE.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("http-response body-patch is not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (!node.isArray()) {
-      throw new IllegalArgumentException("http-response body-patch must be a JSON array of RFC 6902 operations");
-    }
-    for (JsonNode op : node) {
-      if (!op.isObject() || !op.path("op").isTextual() || !op.path("path").isTextual()) {
-        throw new IllegalArgumentException(
-            "http-response body-patch operation " + op + " needs string fields \"op\" and \"path\" (RFC 6902)");
-      }
-    }
-    String bad = loneSurrogate(node, "");
-    if (bad != null) {
-      // the item model refused raw lone surrogates in the patch text; a "\\ud800" escape only
-      // becomes one here, and the generator would fail on it with an IOException, not a message
-      throw new IllegalArgumentException("http-response body-patch has a string with a lone UTF-16 surrogate at "
-          + (bad.isEmpty() ? "its top" : "JSON pointer " + bad) + ", which has no UTF-8 encoding; fix the patch");
-    }
-    return node.toString();
-  }
-
-  /** The JSON pointer of the first string (value or field name) that holds a lone surrogate, or null. */
-  private static String loneSurrogate(JsonNode node, String pointer) {
-    if (node.isTextual()) {
-      return wellFormed(node.textValue()) ? null : pointer;
-    }
-    if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        String bad = loneSurrogate(node.get(i), pointer + "/" + i);
-        if (bad != null) {
-          return bad;
-        }
-      }
-    } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
-        if (!wellFormed(e.getKey())) {
-          return child;
-        }
-        String bad = loneSurrogate(e.getValue(), child);
-        if (bad != null) {
-          return bad;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean wellFormed(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (Character.isSurrogate(c)) {
-        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(++i))) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   // ---------------------------------------------------------------- reading
 
   /**
@@ -385,7 +298,7 @@ public final class WireJson {
    */
   public static Publication readItem(String json) {
     Publication common = StreamingItemReader.read(json);
-    return common != null ? common : readItemTree(json);
+    return common != null ? common : TreeReader.readItem(json);
   }
 
   /** The streaming reader alone: null where it declines. For tests that check both readers agree. */
@@ -393,242 +306,9 @@ public final class WireJson {
     return StreamingItemReader.read(json);
   }
 
-  /**
-   * The complete reader: everything {@link StreamingItemReader} declines, and every error message.
-   * Package-private so tests can check that both readers agree.
-   */
+  /** The complete reader: everything the streaming reader declines, and every error message. */
   static Publication readItemTree(String json) {
-    JsonNode root;
-    try {
-      root = Mapper.INSTANCE.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("an item must be a JSON object, like {\"channel\":\"c\",\"formats\":{...}}");
-    }
-    ObjectNode o = (ObjectNode) root;
-    onlyKnown(o, "item", CHANNEL, ID, PREV_ID, META, NO_SEQ, FORMATS);
-    String channel = text(o, CHANNEL, "item", true);
-    Item.Builder b = Item.builder().id(text(o, ID, "item", false)).prevId(text(o, PREV_ID, "item", false));
-    JsonNode meta = o.get(META);
-    if (meta != null) {
-      if (!meta.isObject()) {
-        throw new IllegalArgumentException("item \"meta\" must be an object of string values");
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().isTextual()) {
-          throw new IllegalArgumentException("item meta \"" + e.getKey() + "\" must be a string, but was " + e.getValue());
-        }
-        b.meta(e.getKey(), e.getValue().asText());
-      }
-    }
-    JsonNode noSeq = o.get(NO_SEQ);
-    if (noSeq != null) {
-      if (!noSeq.isBoolean()) {
-        throw new IllegalArgumentException("item \"no-seq\" must be true or false, but was " + noSeq);
-      }
-      b.noSeq(noSeq.booleanValue());
-    }
-    JsonNode formats = o.get(FORMATS);
-    if (formats == null || !formats.isObject() || formats.isEmpty()) {
-      throw new IllegalArgumentException(
-          "item needs a \"formats\" object with at least one of http-response, http-stream, ws-message");
-    }
-    onlyKnown((ObjectNode) formats, "formats", HTTP_RESPONSE, HTTP_STREAM, WS_MESSAGE);
-    if (formats.has(HTTP_RESPONSE)) {
-      b.format(readHttpResponse(object(formats, HTTP_RESPONSE)));
-    }
-    if (formats.has(HTTP_STREAM)) {
-      b.format(readHttpStream(object(formats, HTTP_STREAM)));
-    }
-    if (formats.has(WS_MESSAGE)) {
-      b.format(readWsMessage(object(formats, WS_MESSAGE)));
-    }
-    return new Publication(channel, b.build());
-  }
-
-  private static ObjectNode object(JsonNode parent, String field) {
-    JsonNode n = parent.get(field);
-    if (!n.isObject()) {
-      throw new IllegalArgumentException("\"" + field + "\" must be an object, but was " + n);
-    }
-    return (ObjectNode) n;
-  }
-
-  private static void onlyKnown(ObjectNode o, String where, String... known) {
-    Set<String> ok = Set.of(known);
-    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!ok.contains(f)) {
-        String hint = ok.contains(f.replace('_', '-')) ? " (did you mean \"" + f.replace('_', '-') + "\"?)" : "";
-        throw new IllegalArgumentException(
-            where + " has unknown field \"" + f + "\"" + hint + "; known fields: " + String.join(", ", known));
-      }
-    }
-  }
-
-  private static String text(JsonNode o, String field, String where, boolean required) {
-    JsonNode n = o.get(field);
-    if (n == null || n.isNull()) {
-      if (required) {
-        throw new IllegalArgumentException(where + " needs a string \"" + field + "\"");
-      }
-      return null;
-    }
-    if (!n.isTextual()) {
-      throw new IllegalArgumentException(where + " \"" + field + "\" must be a string, but was " + n);
-    }
-    return n.asText();
-  }
-
-  private static Action action(JsonNode o, String where) {
-    String a = text(o, ACTION, where, false);
-    if (a == null) {
-      return Action.SEND;
-    }
-    switch (a) {
-      case "send":
-        return Action.SEND;
-      case "hint":
-        return Action.HINT;
-      case "close":
-        return Action.CLOSE;
-      default:
-        throw new IllegalArgumentException(where + " \"action\" must be send, hint or close, but was \"" + a + "\"");
-    }
-  }
-
-  private static Content content(JsonNode o, String where) {
-    String text = text(o, CONTENT, where, false);
-    String bin = text(o, CONTENT_BIN, where, false);
-    if (text != null && bin != null) {
-      throw new IllegalArgumentException(where + " has both \"content\" and \"content-bin\"; give one");
-    }
-    if (bin != null) {
-      return Content.bytes(base64(bin, where + " \"content-bin\""));
-    }
-    return text == null ? null : Content.text(text);
-  }
-
-  private static byte[] base64(String value, String what) {
-    try {
-      return java.util.Base64.getDecoder().decode(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(what + " is not valid base64: " + e.getMessage());
-    }
-  }
-
-  private static List<String> filters(JsonNode o, String where) {
-    JsonNode n = o.get(CONTENT_FILTERS);
-    if (n == null) {
-      return List.of();
-    }
-    if (!n.isArray()) {
-      throw new IllegalArgumentException(where + " \"content-filters\" must be an array of strings");
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode f : n) {
-      if (!f.isTextual()) {
-        throw new IllegalArgumentException(where + " \"content-filters\" must be an array of strings, but has " + f);
-      }
-      out.add(f.asText());
-    }
-    return out;
-  }
-
-  private static Integer integer(JsonNode o, String field, String where) {
-    JsonNode n = o.get(field);
-    if (n == null || n.isNull()) {
-      return null;
-    }
-    if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new IllegalArgumentException(where + " \"" + field + "\" must be an integer, but was " + n);
-    }
-    return n.intValue();
-  }
-
-  private static WsMessage readWsMessage(ObjectNode o) {
-    String where = WS_MESSAGE;
-    onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, TYPE, CODE, REASON, CONTENT_FILTERS);
-    String type = text(o, TYPE, where, false);
-    WsType wsType = null;
-    if (type != null) {
-      try {
-        wsType = WsType.valueOf(type.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(where + " \"type\" must be text, binary, ping or pong, but was \"" + type + "\"");
-      }
-    }
-    return WsMessage.builder()
-        .action(action(o, where))
-        .content(content(o, where))
-        .type(wsType)
-        .closeCode(integer(o, CODE, where))
-        .closeReason(text(o, REASON, where, false))
-        .contentFilters(filters(o, where))
-        .build();
-  }
-
-  private static HttpStream readHttpStream(ObjectNode o) {
-    String where = HTTP_STREAM;
-    onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, CONTENT_FILTERS);
-    return HttpStream.builder().action(action(o, where)).content(content(o, where)).contentFilters(filters(o, where)).build();
-  }
-
-  private static HttpResponse readHttpResponse(ObjectNode o) {
-    String where = HTTP_RESPONSE;
-    onlyKnown(o, where, ACTION, CODE, REASON, HEADERS, BODY, BODY_BIN, BODY_PATCH, CONTENT_FILTERS);
-    Action action = action(o, where);
-    Integer code = integer(o, CODE, where);
-    List<Header> headers = new ArrayList<>();
-    JsonNode h = o.get(HEADERS);
-    if (h != null) {
-      if (h.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isTextual()) {
-            throw new IllegalArgumentException(where + " header \"" + e.getKey() + "\" must have a string value");
-          }
-          headers.add(new Header(e.getKey(), e.getValue().asText()));
-        }
-      } else if (h.isArray()) {
-        for (JsonNode pair : h) {
-          if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
-            throw new IllegalArgumentException(where + " \"headers\" list entries must be [name, value] string pairs, but has " + pair);
-          }
-          headers.add(new Header(pair.get(0).asText(), pair.get(1).asText()));
-        }
-      } else {
-        throw new IllegalArgumentException(where + " \"headers\" must be an object or a list of [name, value] pairs");
-      }
-    }
-    HttpResponse.Body body = null;
-    int bodies = 0;
-    if (o.has(BODY)) {
-      body = HttpResponse.Body.text(text(o, BODY, where, true));
-      bodies++;
-    }
-    if (o.has(BODY_BIN)) {
-      body = HttpResponse.Body.bytes(base64(text(o, BODY_BIN, where, true), where + " \"body-bin\""));
-      bodies++;
-    }
-    if (o.has(BODY_PATCH)) {
-      JsonNode p = o.get(BODY_PATCH);
-      if (!(p instanceof ArrayNode)) {
-        throw new IllegalArgumentException(where + " \"body-patch\" must be a JSON array of RFC 6902 operations");
-      }
-      body = HttpResponse.Body.patch(p.toString());
-      bodies++;
-    }
-    if (bodies > 1) {
-      throw new IllegalArgumentException(where + " has more than one of \"body\", \"body-bin\", \"body-patch\"; give one");
-    }
-    HttpResponse.Builder b = HttpResponse.builder().action(action).code(code == null ? 200 : code)
-        .reason(text(o, REASON, where, false));
-    headers.forEach(b::header);
-    return b.body(body).contentFilters(filters(o, where)).build();
+    return TreeReader.readItem(json);
   }
 
   /**
@@ -653,7 +333,7 @@ public final class WireJson {
 
     /** The publication, or null when the tree reader must decide. */
     static Publication read(String json) {
-      try (JsonParser p = FACTORY.createParser(json)) {
+      try (JsonParser p = Jackson.FACTORY.createParser(json)) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
           return null;
         }
@@ -898,6 +578,320 @@ public final class WireJson {
       private Decline() {
         super(null, null, false, false);
       }
+    }
+  }
+
+  /**
+   * The tree reader and the body-patch check: the code that needs databind's ObjectMapper and names
+   * Jackson's exception types. A class of its own so that verifying {@code WireJson} (which every
+   * publish loads) does not load those types; only a declined line or a body-patch loads this.
+   */
+  private static final class TreeReader {
+    private TreeReader() {}
+
+    /**
+     * The complete reader: everything {@link StreamingItemReader} declines, and every error message.
+     * Package-private so tests can check that both readers agree.
+     */
+    static Publication readItem(String json) {
+      JsonNode root;
+      try {
+        root = Mapper.INSTANCE.readTree(json);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+      }
+      if (root == null || !root.isObject()) {
+        throw new IllegalArgumentException("an item must be a JSON object, like {\"channel\":\"c\",\"formats\":{...}}");
+      }
+      ObjectNode o = (ObjectNode) root;
+      onlyKnown(o, "item", CHANNEL, ID, PREV_ID, META, NO_SEQ, FORMATS);
+      String channel = text(o, CHANNEL, "item", true);
+      Item.Builder b = Item.builder().id(text(o, ID, "item", false)).prevId(text(o, PREV_ID, "item", false));
+      JsonNode meta = o.get(META);
+      if (meta != null) {
+        if (!meta.isObject()) {
+          throw new IllegalArgumentException("item \"meta\" must be an object of string values");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!e.getValue().isTextual()) {
+            throw new IllegalArgumentException("item meta \"" + e.getKey() + "\" must be a string, but was " + e.getValue());
+          }
+          b.meta(e.getKey(), e.getValue().asText());
+        }
+      }
+      JsonNode noSeq = o.get(NO_SEQ);
+      if (noSeq != null) {
+        if (!noSeq.isBoolean()) {
+          throw new IllegalArgumentException("item \"no-seq\" must be true or false, but was " + noSeq);
+        }
+        b.noSeq(noSeq.booleanValue());
+      }
+      JsonNode formats = o.get(FORMATS);
+      if (formats == null || !formats.isObject() || formats.isEmpty()) {
+        throw new IllegalArgumentException(
+            "item needs a \"formats\" object with at least one of http-response, http-stream, ws-message");
+      }
+      onlyKnown((ObjectNode) formats, "formats", HTTP_RESPONSE, HTTP_STREAM, WS_MESSAGE);
+      if (formats.has(HTTP_RESPONSE)) {
+        b.format(readHttpResponse(object(formats, HTTP_RESPONSE)));
+      }
+      if (formats.has(HTTP_STREAM)) {
+        b.format(readHttpStream(object(formats, HTTP_STREAM)));
+      }
+      if (formats.has(WS_MESSAGE)) {
+        b.format(readWsMessage(object(formats, WS_MESSAGE)));
+      }
+      return new Publication(channel, b.build());
+    }
+
+    private static ObjectNode object(JsonNode parent, String field) {
+      JsonNode n = parent.get(field);
+      if (!n.isObject()) {
+        throw new IllegalArgumentException("\"" + field + "\" must be an object, but was " + n);
+      }
+      return (ObjectNode) n;
+    }
+
+    private static void onlyKnown(ObjectNode o, String where, String... known) {
+      Set<String> ok = Set.of(known);
+      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!ok.contains(f)) {
+          String hint = ok.contains(f.replace('_', '-')) ? " (did you mean \"" + f.replace('_', '-') + "\"?)" : "";
+          throw new IllegalArgumentException(
+              where + " has unknown field \"" + f + "\"" + hint + "; known fields: " + String.join(", ", known));
+        }
+      }
+    }
+
+    private static String text(JsonNode o, String field, String where, boolean required) {
+      JsonNode n = o.get(field);
+      if (n == null || n.isNull()) {
+        if (required) {
+          throw new IllegalArgumentException(where + " needs a string \"" + field + "\"");
+        }
+        return null;
+      }
+      if (!n.isTextual()) {
+        throw new IllegalArgumentException(where + " \"" + field + "\" must be a string, but was " + n);
+      }
+      return n.asText();
+    }
+
+    private static Action action(JsonNode o, String where) {
+      String a = text(o, ACTION, where, false);
+      if (a == null) {
+        return Action.SEND;
+      }
+      switch (a) {
+        case "send":
+          return Action.SEND;
+        case "hint":
+          return Action.HINT;
+        case "close":
+          return Action.CLOSE;
+        default:
+          throw new IllegalArgumentException(where + " \"action\" must be send, hint or close, but was \"" + a + "\"");
+      }
+    }
+
+    private static Content content(JsonNode o, String where) {
+      String text = text(o, CONTENT, where, false);
+      String bin = text(o, CONTENT_BIN, where, false);
+      if (text != null && bin != null) {
+        throw new IllegalArgumentException(where + " has both \"content\" and \"content-bin\"; give one");
+      }
+      if (bin != null) {
+        return Content.bytes(base64(bin, where + " \"content-bin\""));
+      }
+      return text == null ? null : Content.text(text);
+    }
+
+    private static byte[] base64(String value, String what) {
+      try {
+        return java.util.Base64.getDecoder().decode(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + " is not valid base64: " + e.getMessage());
+      }
+    }
+
+    private static List<String> filters(JsonNode o, String where) {
+      JsonNode n = o.get(CONTENT_FILTERS);
+      if (n == null) {
+        return List.of();
+      }
+      if (!n.isArray()) {
+        throw new IllegalArgumentException(where + " \"content-filters\" must be an array of strings");
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonNode f : n) {
+        if (!f.isTextual()) {
+          throw new IllegalArgumentException(where + " \"content-filters\" must be an array of strings, but has " + f);
+        }
+        out.add(f.asText());
+      }
+      return out;
+    }
+
+    private static Integer integer(JsonNode o, String field, String where) {
+      JsonNode n = o.get(field);
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+        throw new IllegalArgumentException(where + " \"" + field + "\" must be an integer, but was " + n);
+      }
+      return n.intValue();
+    }
+
+    private static WsMessage readWsMessage(ObjectNode o) {
+      String where = WS_MESSAGE;
+      onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, TYPE, CODE, REASON, CONTENT_FILTERS);
+      String type = text(o, TYPE, where, false);
+      WsType wsType = null;
+      if (type != null) {
+        try {
+          wsType = WsType.valueOf(type.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + " \"type\" must be text, binary, ping or pong, but was \"" + type + "\"");
+        }
+      }
+      return WsMessage.builder()
+          .action(action(o, where))
+          .content(content(o, where))
+          .type(wsType)
+          .closeCode(integer(o, CODE, where))
+          .closeReason(text(o, REASON, where, false))
+          .contentFilters(filters(o, where))
+          .build();
+    }
+
+    private static HttpStream readHttpStream(ObjectNode o) {
+      String where = HTTP_STREAM;
+      onlyKnown(o, where, ACTION, CONTENT, CONTENT_BIN, CONTENT_FILTERS);
+      return HttpStream.builder().action(action(o, where)).content(content(o, where)).contentFilters(filters(o, where)).build();
+    }
+
+    private static HttpResponse readHttpResponse(ObjectNode o) {
+      String where = HTTP_RESPONSE;
+      onlyKnown(o, where, ACTION, CODE, REASON, HEADERS, BODY, BODY_BIN, BODY_PATCH, CONTENT_FILTERS);
+      Action action = action(o, where);
+      Integer code = integer(o, CODE, where);
+      List<Header> headers = new ArrayList<>();
+      JsonNode h = o.get(HEADERS);
+      if (h != null) {
+        if (h.isObject()) {
+          for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+              throw new IllegalArgumentException(where + " header \"" + e.getKey() + "\" must have a string value");
+            }
+            headers.add(new Header(e.getKey(), e.getValue().asText()));
+          }
+        } else if (h.isArray()) {
+          for (JsonNode pair : h) {
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
+              throw new IllegalArgumentException(where + " \"headers\" list entries must be [name, value] string pairs, but has " + pair);
+            }
+            headers.add(new Header(pair.get(0).asText(), pair.get(1).asText()));
+          }
+        } else {
+          throw new IllegalArgumentException(where + " \"headers\" must be an object or a list of [name, value] pairs");
+        }
+      }
+      HttpResponse.Body body = null;
+      int bodies = 0;
+      if (o.has(BODY)) {
+        body = HttpResponse.Body.text(text(o, BODY, where, true));
+        bodies++;
+      }
+      if (o.has(BODY_BIN)) {
+        body = HttpResponse.Body.bytes(base64(text(o, BODY_BIN, where, true), where + " \"body-bin\""));
+        bodies++;
+      }
+      if (o.has(BODY_PATCH)) {
+        JsonNode p = o.get(BODY_PATCH);
+        if (!(p instanceof ArrayNode)) {
+          throw new IllegalArgumentException(where + " \"body-patch\" must be a JSON array of RFC 6902 operations");
+        }
+        body = HttpResponse.Body.patch(p.toString());
+        bodies++;
+      }
+      if (bodies > 1) {
+        throw new IllegalArgumentException(where + " has more than one of \"body\", \"body-bin\", \"body-patch\"; give one");
+      }
+      HttpResponse.Builder b = HttpResponse.builder().action(action).code(code == null ? 200 : code)
+          .reason(text(o, REASON, where, false));
+      headers.forEach(b::header);
+      return b.body(body).contentFilters(filters(o, where)).build();
+    }
+
+    /** Re-serializes the patch compactly after checking it is a JSON array of operation objects. */
+    private static String checkedPatch(String json) {
+      JsonNode node;
+      try {
+        node = Mapper.INSTANCE.readTree(json);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("http-response body-patch is not valid JSON: " + e.getOriginalMessage(), e);
+      }
+      if (!node.isArray()) {
+        throw new IllegalArgumentException("http-response body-patch must be a JSON array of RFC 6902 operations");
+      }
+      for (JsonNode op : node) {
+        if (!op.isObject() || !op.path("op").isTextual() || !op.path("path").isTextual()) {
+          throw new IllegalArgumentException(
+              "http-response body-patch operation " + op + " needs string fields \"op\" and \"path\" (RFC 6902)");
+        }
+      }
+      String bad = loneSurrogate(node, "");
+      if (bad != null) {
+        // the item model refused raw lone surrogates in the patch text; a "\\ud800" escape only
+        // becomes one here, and the generator would fail on it with an IOException, not a message
+        throw new IllegalArgumentException("http-response body-patch has a string with a lone UTF-16 surrogate at "
+            + (bad.isEmpty() ? "its top" : "JSON pointer " + bad) + ", which has no UTF-8 encoding; fix the patch");
+      }
+      return node.toString();
+    }
+
+    /** The JSON pointer of the first string (value or field name) that holds a lone surrogate, or null. */
+    private static String loneSurrogate(JsonNode node, String pointer) {
+      if (node.isTextual()) {
+        return wellFormed(node.textValue()) ? null : pointer;
+      }
+      if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          String bad = loneSurrogate(node.get(i), pointer + "/" + i);
+          if (bad != null) {
+            return bad;
+          }
+        }
+      } else if (node.isObject()) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+          if (!wellFormed(e.getKey())) {
+            return child;
+          }
+          String bad = loneSurrogate(e.getValue(), child);
+          if (bad != null) {
+            return bad;
+          }
+        }
+      }
+      return null;
+    }
+
+    private static boolean wellFormed(String s) {
+      for (int i = 0, n = s.length(); i < n; i++) {
+        char c = s.charAt(i);
+        if (Character.isSurrogate(c)) {
+          if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(++i))) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
   }
 }
