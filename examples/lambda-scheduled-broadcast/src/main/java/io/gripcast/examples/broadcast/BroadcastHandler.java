@@ -51,11 +51,6 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
   /** Time kept back from the function's deadline to cancel the publish and report it. */
   static final Duration DEADLINE_MARGIN = Duration.ofMillis(500);
 
-  // Jackson's streaming writer, not databind's ObjectMapper: the publisher loads the streaming classes
-  // anyway, and ObjectMapper's few hundred classes were the largest part of a cold invocation
-  // (docs/performance.md, "Lambda-style cold start")
-  private static final JsonFactory JSON = new JsonFactory();
-
   /** One publisher per execution environment, reused across invocations, built on the first. */
   private static final SharedPublisher SHARED = new SharedPublisher(BroadcastHandler::publisherFromEnvironment);
 
@@ -107,17 +102,7 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
 
   /** The message, as a WebSocket text frame and as a server-sent event, both from the same JSON. */
   static Item item(String id, String text, Instant time) {
-    java.io.StringWriter out = new java.io.StringWriter(64 + text.length());
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("type", "broadcast");
-      g.writeStringField("text", text);
-      g.writeStringField("time", time.toString());
-      g.writeEndObject();
-    } catch (java.io.IOException ex) {
-      throw new IllegalStateException("cannot write the broadcast JSON", ex); // not to a StringWriter
-    }
-    String content = out.toString();
+    String content = "{\"type\":\"broadcast\",\"text\":" + jsonString(text) + ",\"time\":" + jsonString(time.toString()) + "}";
     Item.Builder b = Item.builder()
         .format(WsMessage.text(content))
         .format(HttpStream.text("event: broadcast\ndata: " + content + "\n\n"));
@@ -125,6 +110,35 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
       b.id(id);
     }
     return b.build();
+  }
+
+  /**
+   * A JSON string literal. By hand, not with Jackson: three fields do not need a JSON library, and
+   * Jackson's first writer costs about 40 ms of class loading on a cold start, which a scheduled
+   * function pays on every cold invocation (docs/performance.md, "The example's cold invocation").
+   */
+  static String jsonString(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\b' -> b.append("\\b");
+        case '\t' -> b.append("\\t");
+        case '\f' -> b.append("\\f");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04X", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
   }
 
   private Instant eventTime(Map<String, Object> event) {
@@ -214,7 +228,7 @@ public final class BroadcastHandler implements RequestHandler<Map<String, Object
     try {
       Map<String, Object> summary = new BroadcastHandler().handleRequest(event, null);
       java.io.StringWriter out = new java.io.StringWriter();
-      try (JsonGenerator g = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
+      try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
         writeJson(g, summary);
       }
       System.out.println(out);

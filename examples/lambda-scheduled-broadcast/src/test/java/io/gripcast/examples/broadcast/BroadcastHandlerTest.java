@@ -79,6 +79,26 @@ class BroadcastHandlerTest {
   }
 
   @Test
+  void theContentIsTheJsonJacksonWouldWriteForAnyText() throws Exception {
+    com.fasterxml.jackson.core.JsonFactory jackson = new com.fasterxml.jackson.core.JsonFactory();
+    for (String text : List.of("", "hello", "quote \" backslash \\ slash /", "tab\tnl\ncr\rbs\bff\f",
+        "ctl \u0000\u0001\u001f del \u007f", "h\u00e9llo \u2028 \ud83c\udf0d")) {
+      java.io.StringWriter expected = new java.io.StringWriter();
+      try (com.fasterxml.jackson.core.JsonGenerator g = jackson.createGenerator(expected)) {
+        g.writeString(text);
+      }
+      assertEquals(expected.toString(), BroadcastHandler.jsonString(text), text);
+    }
+    // and the whole message parses back to its fields
+    io.gripcast.item.Item item = BroadcastHandler.item(null, "a \"b\"\n", java.time.Instant.parse("2024-05-01T12:00:00Z"));
+    JsonNode n = new ObjectMapper()
+        .readTree(((io.gripcast.item.Content.Text) item.wsMessage().content()).value());
+    assertEquals("broadcast", n.get("type").asText());
+    assertEquals("a \"b\"\n", n.get("text").asText());
+    assertEquals("2024-05-01T12:00:00Z", n.get("time").asText());
+  }
+
+  @Test
   void publishesToEveryChannelInOneRequestAndFinishesBeforeReturning() throws Exception {
     server.enqueue(new MockResponse.Builder().body("Published\n").build());
     BroadcastHandler handler = new BroadcastHandler(() -> publisher(RetryPolicy.none()),
