@@ -122,6 +122,7 @@ class RelayVsWrkBench {
   /** Items per second between 10 % and 90 % of the topic published: the group join and the tail left out. */
   private double relayRate(PushpinInstance pushpin, String topic) throws Exception {
     AtomicLong published = new AtomicLong();
+    java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
     long[] marks = new long[2];
     long lo = RECORDS / 10;
     long hi = RECORDS * 9L / 10;
@@ -134,6 +135,16 @@ class RelayVsWrkBench {
             .batchSize(Integer.getInteger("gripcast.bench.relay.batch", BATCH))
             .maxInFlight(Integer.getInteger("gripcast.bench.relay.inflight", 8))
             .listener(new RelayListener() {
+              @Override
+              public void poison(String position, boolean deadLettered, String reason) {
+                problems.add("poison at " + position + ": " + reason);
+              }
+
+              @Override
+              public void publishFailed(Throwable error) {
+                problems.add("publish failed: " + error);
+              }
+
               @Override
               public void published(int items) {
                 long before = published.getAndAdd(items);
@@ -153,7 +164,8 @@ class RelayVsWrkBench {
         Thread.sleep(20);
       }
       if (published.get() < RECORDS) {
-        throw new AssertionError("the relay published " + published.get() + " of " + RECORDS + " in 3 minutes");
+        throw new AssertionError("the relay published " + published.get() + " of " + RECORDS + " in 3 minutes; "
+            + relay.stats() + "; first problems: " + problems.stream().limit(5).collect(java.util.stream.Collectors.toList()));
       }
     }
     return (hi - lo) / ((marks[1] - marks[0]) / 1e9);
