@@ -49,6 +49,23 @@ public final class ByteSink extends OutputStream {
     return buf;
   }
 
+  /**
+   * Room for {@code extra} more bytes after {@link #size()}: the (possibly new) backing array, for
+   * a writer that fills it directly and then calls {@link #size(int)}.
+   */
+  byte[] reserve(int extra) {
+    ensure(extra);
+    return buf;
+  }
+
+  /** Sets the size after a direct write into {@link #reserve}'s array. */
+  void size(int newSize) {
+    if (newSize < 0 || newSize > buf.length) {
+      throw new IllegalArgumentException("size " + newSize + " outside 0.." + buf.length);
+    }
+    size = newSize;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }

@@ -18,7 +18,6 @@ import io.gripcast.item.Publication;
 import io.gripcast.item.WsMessage;
 import io.gripcast.item.WsType;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -87,7 +86,7 @@ public final class WireJson {
   private WireJson() {}
 
   /** Writes one publication as a JSON item object. */
-  public static void writeItem(Publication publication, OutputStream out) {
+  public static void writeItem(Publication publication, ByteSink out) {
     try (ItemWriter w = new ItemWriter(out)) {
       w.write(publication);
     }
@@ -118,7 +117,7 @@ public final class WireJson {
   public static final class ItemWriter implements AutoCloseable {
     private final JsonOut g;
 
-    public ItemWriter(OutputStream out) {
+    public ItemWriter(ByteSink out) {
       g = new JsonOut(out);
     }
 

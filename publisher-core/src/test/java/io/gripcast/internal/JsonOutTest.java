@@ -39,7 +39,7 @@ class JsonOutTest {
   void writesWhatJacksonWroteForRandomStringsNamesAndStructures() throws Exception {
     Random r = new Random(7L); // fixed: a failure is reproducible
     for (int round = 0; round < 3_000; round++) {
-      ByteArrayOutputStream ours = new ByteArrayOutputStream();
+      ByteSink ours = new ByteSink(16);
       ByteArrayOutputStream theirs = new ByteArrayOutputStream();
       try (JsonOut o = new JsonOut(ours); JsonGenerator j = JACKSON.createGenerator(theirs)) {
         j.setRootValueSeparator(null);
@@ -122,9 +122,23 @@ class JsonOutTest {
   }
 
   @Test
+  void appendsAfterWhatTheSinkHeldAndLeavesItsSizeExact() {
+    ByteSink sink = new ByteSink(16);
+    sink.write("J".getBytes(StandardCharsets.US_ASCII));
+    try (JsonOut o = new JsonOut(sink)) {
+      o.writeStartObject();
+      o.writeStringField("channel", "x".repeat(5000));
+      o.writeEndObject();
+    }
+    String all = new String(sink.toByteArray(), StandardCharsets.UTF_8);
+    assertTrue(all.startsWith("J{\"channel\":\"xxx") && all.endsWith("xxx\"}"), all.substring(0, 20));
+    assertTrue(sink.size() == 1 + "{\"channel\":\"\"}".length() + 5000, "size " + sink.size());
+  }
+
+  @Test
   void aLoneSurrogateIsRefusedNamingWhere() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new JsonOut(new ByteArrayOutputStream()).writeString("ab\ud800c"));
+        () -> new JsonOut(new ByteSink(16)).writeString("ab\ud800c"));
     assertTrue(e.getMessage().contains("lone UTF-16 surrogate at index 2"), e.getMessage());
   }
 
@@ -134,7 +148,7 @@ class JsonOutTest {
     for (int i = 0; i < 20_000; i++) {
       b.append(PIECES[i % PIECES.length]);
     }
-    ByteArrayOutputStream ours = new ByteArrayOutputStream();
+    ByteSink ours = new ByteSink(16);
     ByteArrayOutputStream theirs = new ByteArrayOutputStream();
     try (JsonOut o = new JsonOut(ours); JsonGenerator j = JACKSON.createGenerator(theirs)) {
       o.writeString(b.toString());
