@@ -310,6 +310,20 @@ public final class WireJson {
     return TreeReader.readItem(json);
   }
 
+  /** The action a wire name stands for, or null for a name that is none. */
+  private static Action wireAction(String name) {
+    switch (name) {
+      case "send":
+        return Action.SEND;
+      case "hint":
+        return Action.HINT;
+      case "close":
+        return Action.CLOSE;
+      default:
+        return null;
+    }
+  }
+
   /**
    * Reads the common shape of an item straight from Jackson's token stream: no tree, and no
    * ObjectMapper (whose databind classes a bulk run would otherwise load and JIT-compile). It takes
@@ -535,16 +549,11 @@ public final class WireJson {
     }
 
     private static Action action(String a) {
-      switch (a) {
-        case "send":
-          return Action.SEND;
-        case "hint":
-          return Action.HINT;
-        case "close":
-          return Action.CLOSE;
-        default:
-          throw Decline.INSTANCE;
+      Action action = wireAction(a);
+      if (action == null) {
+        throw Decline.INSTANCE;
       }
+      return action;
     }
 
     private static Content content(String text, String bin) {
@@ -683,16 +692,11 @@ public final class WireJson {
       if (a == null) {
         return Action.SEND;
       }
-      switch (a) {
-        case "send":
-          return Action.SEND;
-        case "hint":
-          return Action.HINT;
-        case "close":
-          return Action.CLOSE;
-        default:
-          throw new IllegalArgumentException(where + " \"action\" must be send, hint or close, but was \"" + a + "\"");
+      Action action = wireAction(a);
+      if (action == null) {
+        throw new IllegalArgumentException(where + " \"action\" must be send, hint or close, but was \"" + a + "\"");
       }
+      return action;
     }
 
     private static Content content(JsonNode o, String where) {
