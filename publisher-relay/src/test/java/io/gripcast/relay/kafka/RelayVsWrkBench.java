@@ -165,7 +165,7 @@ class RelayVsWrkBench {
       }
       if (published.get() < RECORDS) {
         throw new AssertionError("the relay published " + published.get() + " of " + RECORDS + " in 3 minutes; "
-            + relay.stats() + "; first problems: " + problems.stream().limit(5).collect(java.util.stream.Collectors.toList()));
+            + relay.stats() + "; relay failure: " + relay.failure() + "; first problems: " + problems.stream().limit(5).collect(java.util.stream.Collectors.toList()));
       }
     }
     return (hi - lo) / ((marks[1] - marks[0]) / 1e9);
