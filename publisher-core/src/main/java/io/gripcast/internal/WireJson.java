@@ -109,10 +109,9 @@ public final class WireJson {
   }
 
   /**
-   * Writes items one after another, comma-separated, through one generator. A generator per item
-   * would cost more than a small item itself (its context and buffer bookkeeping were about 60 % of
-   * the bytes allocated per item), so a batch shares one. Not thread-safe; close it to release the
-   * generator's pooled buffers.
+   * Writes items one after another, comma-separated, through one {@link JsonOut} straight into the
+   * sink. Not thread-safe; nothing else may write to the sink until it is closed, and
+   * {@link #flush()} makes the sink's size exact.
    */
   public static final class ItemWriter implements AutoCloseable {
     private final JsonOut g;
@@ -131,7 +130,7 @@ public final class WireJson {
       g.writeRaw(',');
     }
 
-    /** Pushes what was written into the output stream, so its size is exact. */
+    /** Makes the sink's size count what was written. */
     public void flush() {
       g.flush();
     }
@@ -332,7 +331,7 @@ public final class WireJson {
    * field, a value of another type, tokens after the object, or a value the item builders refuse)
    * makes it return null, and {@link #readItemTree} reads the line again: results and error
    * messages are the tree reader's by construction, and only those lines pay twice. Measured with
-   * the CLI's flags (C1 only), 100,000 NDJSON lines: docs/performance.md, "Bulk publishing".
+   * the CLI's flags (C1 only), 100,000 NDJSON lines: docs/performance.md, "Round three".
    */
   private static final class StreamingItemReader {
     private static final int SEEN_CHANNEL = 1;
@@ -354,40 +353,37 @@ public final class WireJson {
         Item.Builder item = Item.builder();
         HttpStream stream = null;
         WsMessage ws = null;
-        int seen = 0;
+        Seen seen = new Seen();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
           String field = p.currentName();
           JsonToken v = p.nextToken();
-          int bit;
           switch (field) {
             case CHANNEL:
-              bit = SEEN_CHANNEL;
+              seen.once(SEEN_CHANNEL);
               channel = string(p, v);
               break;
             case ID:
-              bit = SEEN_ID;
+              seen.once(SEEN_ID);
               item.id(string(p, v));
               break;
             case PREV_ID:
-              bit = SEEN_PREV_ID;
+              seen.once(SEEN_PREV_ID);
               item.prevId(string(p, v));
               break;
             case META:
-              bit = SEEN_META;
-              if (!meta(p, v, item)) {
-                return null;
-              }
+              seen.once(SEEN_META);
+              meta(p, v, item);
               break;
             case NO_SEQ:
-              bit = SEEN_NO_SEQ;
+              seen.once(SEEN_NO_SEQ);
               if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
                 return null;
               }
               item.noSeq(v == JsonToken.VALUE_TRUE);
               break;
             case FORMATS:
-              bit = SEEN_FORMATS;
+              seen.once(SEEN_FORMATS);
               if (v != JsonToken.START_OBJECT) {
                 return null;
               }
@@ -398,14 +394,8 @@ public final class WireJson {
                 }
                 if (format.equals(HTTP_STREAM) && stream == null) {
                   stream = httpStream(p);
-                  if (stream == null) {
-                    return null;
-                  }
                 } else if (format.equals(WS_MESSAGE) && ws == null) {
                   ws = wsMessage(p);
-                  if (ws == null) {
-                    return null;
-                  }
                 } else {
                   return null;
                 }
@@ -414,10 +404,6 @@ public final class WireJson {
             default:
               return null;
           }
-          if ((seen & bit) != 0) {
-            return null;
-          }
-          seen |= bit;
         }
         if (t != JsonToken.END_OBJECT || p.nextToken() != null || channel == null || (stream == null && ws == null)) {
           return null;
@@ -430,7 +416,19 @@ public final class WireJson {
         }
         return new Publication(channel, item.build());
       } catch (IOException | RuntimeException e) {
-        return null; // the tree reader gives the error its message
+        return null; // a Decline, or anything else: the tree reader gives the error its message
+      }
+    }
+
+    /** Which fields of one object were read: a field read twice declines the line (the tree reader keeps the last). */
+    private static final class Seen {
+      private int bits;
+
+      void once(int bit) {
+        if ((bits & bit) != 0) {
+          throw Decline.INSTANCE;
+        }
+        bits |= bit;
       }
     }
 
@@ -442,23 +440,19 @@ public final class WireJson {
       return p.getText();
     }
 
-    private static boolean meta(JsonParser p, JsonToken v, Item.Builder item) throws IOException {
+    private static void meta(JsonParser p, JsonToken v, Item.Builder item) throws IOException {
       if (v != JsonToken.START_OBJECT) {
-        return false;
+        throw Decline.INSTANCE;
       }
-      Set<String> keys = null;
+      Set<String> keys = new HashSet<>(4);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
         String value = string(p, p.nextToken());
-        if (keys == null) {
-          keys = new HashSet<>(4);
-        }
         if (!keys.add(key)) {
-          return false;
+          throw Decline.INSTANCE;
         }
         item.meta(key, value);
       }
-      return true;
     }
 
     /** The fields http-stream and ws-message share, as read so far; each field at most once. */
@@ -467,38 +461,30 @@ public final class WireJson {
       String text;
       String bin;
       List<String> filters = List.of();
-      private int seen;
+      final Seen seen = new Seen();
 
       /** Reads {@code field} when it is one of the shared ones; false for any other. */
       boolean read(String field, JsonParser p, JsonToken v) throws IOException {
         switch (field) {
           case ACTION:
-            once(1);
+            seen.once(1);
             action = action(string(p, v));
             return true;
           case CONTENT:
-            once(2);
+            seen.once(2);
             text = string(p, v);
             return true;
           case CONTENT_BIN:
-            once(4);
+            seen.once(4);
             bin = string(p, v);
             return true;
           case CONTENT_FILTERS:
-            once(8);
+            seen.once(8);
             filters = filters(p, v);
             return true;
           default:
             return false;
         }
-      }
-
-      /** Marks a field seen; a second time declines the line (the tree reader keeps the last). */
-      void once(int bit) {
-        if ((seen & bit) != 0) {
-          throw Decline.INSTANCE;
-        }
-        seen |= bit;
       }
     }
 
@@ -507,7 +493,7 @@ public final class WireJson {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         if (!f.read(field, p, p.nextToken())) {
-          return null;
+          throw Decline.INSTANCE;
         }
       }
       return HttpStream.builder().action(f.action).content(content(f.text, f.bin)).contentFilters(f.filters).build();
@@ -526,22 +512,22 @@ public final class WireJson {
         }
         switch (field) {
           case TYPE:
-            f.once(16);
+            f.seen.once(16);
             type = WsType.valueOf(string(p, v).toUpperCase(Locale.ROOT)); // unknown: declined
             break;
           case CODE:
-            f.once(32);
+            f.seen.once(32);
             if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-              return null;
+              throw Decline.INSTANCE;
             }
             code = p.getIntValue();
             break;
           case REASON:
-            f.once(64);
+            f.seen.once(64);
             reason = string(p, v);
             break;
           default:
-            return null;
+            throw Decline.INSTANCE;
         }
       }
       return WsMessage.builder().action(f.action).content(content(f.text, f.bin)).type(type).closeCode(code)
@@ -597,10 +583,7 @@ public final class WireJson {
   private static final class TreeReader {
     private TreeReader() {}
 
-    /**
-     * The complete reader: everything {@link StreamingItemReader} declines, and every error message.
-     * Package-private so tests can check that both readers agree.
-     */
+    /** The complete reader: everything {@link StreamingItemReader} declines, and every error message. */
     static Publication readItem(String json) {
       JsonNode root;
       try {
