@@ -146,9 +146,8 @@ public final class NioTransport implements Transport {
     HeadTemplate(PublishUrl url, String authorization) {
       this.url = url;
       this.authorization = authorization;
-      String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
       String b = "POST " + url.pathAndQuery() + " HTTP/1.1\r\n"
-          + "Host: " + host + ':' + url.port() + "\r\n"
+          + "Host: " + url.hostHeader() + "\r\n"
           + "User-Agent: " + UserAgent.VALUE + "\r\n"
           + "Content-Type: application/json\r\n"
           + "Content-Length: ";

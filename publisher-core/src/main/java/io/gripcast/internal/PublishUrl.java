@@ -25,12 +25,20 @@ public final class PublishUrl {
 
   private PublishUrl(boolean https, String host, int port, String pathAndQuery) {
     this.https = https;
-    this.host = host;
+    this.host = unbracketed(host).toLowerCase(Locale.ROOT);
     this.port = port;
     this.pathAndQuery = pathAndQuery;
-    String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     boolean defaultPort = port == (https ? 443 : 80);
-    this.text = (https ? "https://" : "http://") + shownHost + (defaultPort ? "" : ":" + port) + pathAndQuery;
+    this.text = (https ? "https://" : "http://") + bracketedHost() + (defaultPort ? "" : ":" + port) + pathAndQuery;
+  }
+
+  private static String unbracketed(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  /** The host as a URL or a Host header writes it: an IPv6 literal in brackets. */
+  private String bracketedHost() {
+    return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
   }
 
   /**
@@ -48,14 +56,11 @@ public final class PublishUrl {
     if (host == null || host.isEmpty()) {
       throw new IllegalArgumentException("a publish URL needs a host");
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
     boolean https = scheme.equals("https");
     int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
     String path = uri.normalize().getRawPath();
     String query = uri.getRawQuery();
-    return new PublishUrl(https, host.toLowerCase(Locale.ROOT), port,
+    return new PublishUrl(https, host, port,
         (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query));
   }
 
@@ -66,8 +71,7 @@ public final class PublishUrl {
 
   /** The same path and query at another address: one instance of a cluster. */
   public PublishUrl withAddress(String ip, int newPort) {
-    String h = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
-    return new PublishUrl(https, h.toLowerCase(Locale.ROOT), newPort, pathAndQuery);
+    return new PublishUrl(https, ip, newPort, pathAndQuery);
   }
 
   public boolean isHttps() {
@@ -77,6 +81,11 @@ public final class PublishUrl {
   /** The host name or address, IPv6 without brackets. */
   public String host() {
     return host;
+  }
+
+  /** The Host header's value: the host (IPv6 in brackets) and the port, always given. */
+  public String hostHeader() {
+    return bracketedHost() + ':' + port;
   }
 
   /** The port, 80 or 443 when the URL has none. */

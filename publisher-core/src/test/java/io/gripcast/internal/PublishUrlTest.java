@@ -33,6 +33,8 @@ class PublishUrlTest {
       String query = okhttp.encodedQuery();
       assertEquals(okhttp.encodedPath() + (query == null ? "" : "?" + query), ours.pathAndQuery(), s);
       assertEquals(ours, PublishUrl.parse(okhttp.toString()), s);
+      String host = okhttp.host().indexOf(':') >= 0 ? "[" + okhttp.host() + "]" : okhttp.host();
+      assertEquals(host + ":" + okhttp.port(), ours.hostHeader(), s);
     }
   }
 
