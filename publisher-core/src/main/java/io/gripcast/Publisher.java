@@ -208,20 +208,20 @@ public final class Publisher implements AutoCloseable {
     this.nio = needSelector
         ? new NioTransport(b.connectTimeout, b.readTimeout, b.writeTimeout, b.callTimeout, callbacks)
         : null;
-    boolean anyZmq = b.endpoints.stream().anyMatch(o -> o instanceof ZmqEndpoint);
     boolean anyCluster = b.endpoints.stream().anyMatch(o -> o instanceof Cluster);
-    // ZeroMQ loads JeroMQ, an optional dependency, only here: a missing jar fails build() naming it
-    // the linger only lasts while messages are still queued: a short-lived process (the CLI) must not
-    // exit before its SENT items left, so it gets the whole close timeout
+    // ZeroMQ's I/O starts only here, and loads JeroMQ (an optional dependency) only for tcp://
+    // endpoints: a missing jar fails build() naming it. The linger only lasts while messages are
+    // still queued: a short-lived process (the CLI) must not exit before its SENT items left, so it
+    // gets the whole close timeout
     List<ZmqEndpoint> zmqEndpoints = new ArrayList<>();
     for (Object o : b.endpoints) {
       if (o instanceof ZmqEndpoint) {
         zmqEndpoints.add((ZmqEndpoint) o);
       }
     }
-    this.zmq = anyZmq
-        ? ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), Integer.MAX_VALUE), zmqEndpoints)
-        : null;
+    this.zmq = zmqEndpoints.isEmpty()
+        ? null
+        : ZmqDestination.Io.start((int) Math.min(closeTimeout.toMillis(), Integer.MAX_VALUE), zmqEndpoints);
     this.resolving = anyCluster
         ? Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("gripcast-resolve"))
         : null;
