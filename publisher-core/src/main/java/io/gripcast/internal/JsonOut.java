@@ -83,12 +83,7 @@ final class JsonOut implements AutoCloseable {
   }
 
   void writeFieldName(String name) {
-    if (depth > 0 && hasValue[depth - 1]) {
-      put(',');
-    }
-    if (depth > 0) {
-      hasValue[depth - 1] = true;
-    }
+    separate();
     quoted(name);
     put(':');
     afterName = true;
@@ -188,8 +183,13 @@ final class JsonOut implements AutoCloseable {
   private void beforeValue() {
     if (afterName) {
       afterName = false;
-      return;
+    } else {
+      separate();
     }
+  }
+
+  /** A comma before the second and later entries of the open object or array; none at the top level. */
+  private void separate() {
     if (depth > 0) {
       if (hasValue[depth - 1]) {
         put(',');
