@@ -31,6 +31,16 @@ final class PushpinConfig {
   static final String PUSH_IN_IPC = "pushpin-push-in";
   static final String PUSH_IN_SUB_IPC = "pushpin-push-in-sub";
 
+  /** The ZeroMQ spec of a socket file in the rundir. */
+  static String ipcSpec(String rundir, String socketFile) {
+    return "ipc://" + rundir + "/" + socketFile;
+  }
+
+  /** The ZeroMQ spec of a TCP port on {@link #BIND}. */
+  static String tcpSpec(int port) {
+    return "tcp://" + BIND + ":" + port;
+  }
+
   /** The five TCP ports of an instance. */
   record Ports(int client, int control, int zmqPush, int zmqSub, int zmqCommand) {
     List<Integer> all() {
@@ -39,11 +49,6 @@ final class PushpinConfig {
   }
 
   private PushpinConfig() {}
-
-  static String render(Ports ports, String rundir, String logdir, int logLevel, int messageRate,
-      int messageHwm, Map<String, String> overrides) {
-    return render(ports, rundir, logdir, logLevel, messageRate, messageHwm, false, overrides);
-  }
 
   /** With {@code zmqIpc}, the handler's PULL and SUB sockets bind ipc:// socket files in the rundir. */
   static String render(Ports ports, String rundir, String logdir, int logLevel, int messageRate,
@@ -89,16 +94,15 @@ final class PushpinConfig {
     proxy.put("organization_name", "");
 
     Map<String, String> handler = section(s, "handler");
-    handler.put("push_in_spec", zmqIpc ? "ipc://" + rundir + "/" + PUSH_IN_IPC : "tcp://" + BIND + ":" + ports.zmqPush());
-    handler.put("push_in_sub_specs", zmqIpc ? "ipc://" + rundir + "/" + PUSH_IN_SUB_IPC
-        : "tcp://" + BIND + ":" + ports.zmqSub());
+    handler.put("push_in_spec", zmqIpc ? ipcSpec(rundir, PUSH_IN_IPC) : tcpSpec(ports.zmqPush()));
+    handler.put("push_in_sub_specs", zmqIpc ? ipcSpec(rundir, PUSH_IN_SUB_IPC) : tcpSpec(ports.zmqSub()));
     handler.put("push_in_sub_connect", "false");
     handler.put("push_in_http_addr", BIND);
     handler.put("push_in_http_port", Integer.toString(ports.control()));
     handler.put("push_in_max_headers_size", "10000");
     handler.put("push_in_max_body_size", "1000000");
     handler.put("stats_spec", "ipc://{rundir}/{ipc_prefix}stats");
-    handler.put("command_spec", "tcp://" + BIND + ":" + ports.zmqCommand());
+    handler.put("command_spec", tcpSpec(ports.zmqCommand()));
     handler.put("message_rate", Integer.toString(messageRate));
     handler.put("message_hwm", Integer.toString(messageHwm));
     handler.put("message_wait", "5000");

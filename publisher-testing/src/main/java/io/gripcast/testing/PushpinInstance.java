@@ -129,8 +129,8 @@ public final class PushpinInstance implements AutoCloseable {
    * or with {@link Builder#zmqIpc(boolean)} {@code ipc://RUNDIR/pushpin-push-in} (a Unix socket).
    */
   public String zmqPushSpec() {
-    return files.zmqIpc() ? "ipc://" + files.rundir().toAbsolutePath() + "/" + PushpinConfig.PUSH_IN_IPC
-        : "tcp://" + PushpinConfig.BIND + ":" + ports.zmqPush();
+    return files.zmqIpc() ? PushpinConfig.ipcSpec(files.rundir().toAbsolutePath().toString(), PushpinConfig.PUSH_IN_IPC)
+        : PushpinConfig.tcpSpec(ports.zmqPush());
   }
 
   /**
@@ -139,13 +139,13 @@ public final class PushpinInstance implements AutoCloseable {
    * {@link Builder#zmqIpc(boolean)} {@code ipc://RUNDIR/pushpin-push-in-sub}.
    */
   public String zmqSubSpec() {
-    return files.zmqIpc() ? "ipc://" + files.rundir().toAbsolutePath() + "/" + PushpinConfig.PUSH_IN_SUB_IPC
-        : "tcp://" + PushpinConfig.BIND + ":" + ports.zmqSub();
+    return files.zmqIpc() ? PushpinConfig.ipcSpec(files.rundir().toAbsolutePath().toString(), PushpinConfig.PUSH_IN_SUB_IPC)
+        : PushpinConfig.tcpSpec(ports.zmqSub());
   }
 
   /** {@code tcp://127.0.0.1:PORT} of the handler's {@code command_spec}: a ZeroMQ REP socket (zrpc). */
   public String zmqCommandSpec() {
-    return "tcp://" + PushpinConfig.BIND + ":" + ports.zmqCommand();
+    return PushpinConfig.tcpSpec(ports.zmqCommand());
   }
 
   /** The instance dir: pushpin.conf, routes, log/ (and run/ unless the path was too long). */

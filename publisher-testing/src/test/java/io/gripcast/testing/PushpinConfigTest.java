@@ -28,7 +28,7 @@ class PushpinConfigTest {
 
   @Test
   void zmqIpcBindsThePullAndSubSocketsAsFilesInTheRundirAndKeepsTheCommandSocketOnTcp() {
-    List<String> tcp = section(PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, Map.of()), "handler");
+    List<String> tcp = section(PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, false, Map.of()), "handler");
     assertTrue(tcp.contains("push_in_spec=tcp://127.0.0.1:41002"), tcp.toString());
     List<String> ipc = section(PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, true, Map.of()), "handler");
     assertTrue(ipc.contains("push_in_spec=ipc:///tmp/r/pushpin-push-in"), ipc.toString());
@@ -39,7 +39,7 @@ class PushpinConfigTest {
 
   @Test
   void isolatesTheInstance() {
-    String conf = PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, Map.of());
+    String conf = PushpinConfig.render(PORTS, "/tmp/r", "/tmp/l", 2, 0, 0, false, Map.of());
     List<String> runner = section(conf, "runner");
     assertTrue(runner.contains("services=condure,zurl,pushpin-proxy,pushpin-handler"), conf);
     assertTrue(runner.contains("http_port=127.0.0.1:41000"));
@@ -72,7 +72,7 @@ class PushpinConfigTest {
     o.put("handler.id_cache_ttl", "0");
     o.put("proxy.debug", "true");
     o.put("extra.some_key", "x=y");
-    String conf = PushpinConfig.render(PORTS, "/r", "/l", 3, 2500, 25000, o);
+    String conf = PushpinConfig.render(PORTS, "/r", "/l", 3, 2500, 25000, false, o);
     List<String> handler = section(conf, "handler");
     assertTrue(handler.contains("id_cache_ttl=0"));
     assertFalse(handler.contains("id_cache_ttl=60"));
