@@ -46,6 +46,7 @@ final class IpcSockets implements ZmqTransport {
   private final int lingerMillis;
   private final long handshakeMillis;
   private final List<IpcLink> links = new CopyOnWriteArrayList<>();
+  private Long closeEndNanos; // guarded by this: when the links' linger ends, once closing began
 
   IpcSockets(int lingerMillis) {
     this(lingerMillis, DEFAULT_HANDSHAKE_MILLIS);
@@ -74,13 +75,28 @@ final class IpcSockets implements ZmqTransport {
     return link;
   }
 
-  @Override
-  public void close() {
+  /**
+   * Starts closing without waiting: every link stops taking sends and gets the linger from now to
+   * send what it holds. Lets a caller close other transports meanwhile; {@link #close()} then waits.
+   */
+  synchronized void beginClose() {
+    if (closeEndNanos != null) {
+      return;
+    }
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
+    closeEndNanos = end;
     for (IpcLink l : links) {
       l.close(end);
     }
-    long joinEnd = end + TimeUnit.SECONDS.toNanos(2);
+  }
+
+  @Override
+  public void close() {
+    beginClose();
+    long joinEnd;
+    synchronized (this) {
+      joinEnd = closeEndNanos + TimeUnit.SECONDS.toNanos(2);
+    }
     for (IpcLink l : links) {
       try {
         long left = TimeUnit.NANOSECONDS.toMillis(joinEnd - System.nanoTime());

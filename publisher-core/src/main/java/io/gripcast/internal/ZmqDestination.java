@@ -40,9 +40,9 @@ public final class ZmqDestination implements Destination {
    */
   public static final class Io implements AutoCloseable {
     private final ZmqTransport tcp; // null without tcp:// endpoints
-    private final ZmqTransport ipc; // null without ipc:// endpoints
+    private final IpcSockets ipc; // null without ipc:// endpoints
 
-    private Io(ZmqTransport tcp, ZmqTransport ipc) {
+    private Io(ZmqTransport tcp, IpcSockets ipc) {
       this.tcp = tcp;
       this.ipc = ipc;
     }
@@ -96,24 +96,16 @@ public final class ZmqDestination implements Destination {
 
     @Override
     public void close() {
-      // both at once: each gives its queued messages the linger
-      Thread t = null;
-      if (tcp != null && ipc != null) {
-        t = new Thread(ipc::close, "gripcast-zmq-ipc-close");
-        t.setDaemon(true);
-        t.start();
-      } else if (ipc != null) {
-        ipc.close();
+      // both linger at once: the ipc links start closing, JeroMQ's close waits out its own
+      // linger, then the ipc threads are joined
+      if (ipc != null) {
+        ipc.beginClose();
       }
       if (tcp != null) {
         tcp.close();
       }
-      if (t != null) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+      if (ipc != null) {
+        ipc.close();
       }
     }
   }
