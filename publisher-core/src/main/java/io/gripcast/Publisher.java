@@ -447,25 +447,49 @@ public final class Publisher implements AutoCloseable {
         perEndpoint.add(run.result());
       }
     }
+    // The last line for asynchronous callers, as await's bound is for synchronous ones: never
+    // reached while the transports and the retry scheduler work, but a future that stays open
+    // holds a caller's partition or lane forever (a relay waits on it to commit).
+    long bound = boundMillis(requests);
+    AutoCloseable lastLine = watchdog.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound), () -> {
+      call.cancel();
+      for (PublishRun run : runs) {
+        run.abandon(Outcome.UNKNOWN, "no outcome within the publish's bound of " + bound
+            + " ms; cancelled, the proxy may have accepted the items");
+      }
+    });
     CompletableFuture.allOf(perEndpoint.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
-      List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
-      for (CompletableFuture<EndpointResult> f : perEndpoint) {
-        results.add(f.join()); // endpoint futures never complete exceptionally
-      }
-      PublishResult pr = PublishResult.of(successPolicy, publications.size(), results);
-      boolean ok = pr.success();
+      closeQuietly(lastLine);
       try {
-        listener.onResult(pr);
-      } catch (RuntimeException ignored) {
-        // a broken listener must not break publishing
-      }
-      if (ok) {
-        result.complete(pr);
-      } else {
-        result.completeExceptionally(new PublishException(pr));
+        List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
+        for (CompletableFuture<EndpointResult> f : perEndpoint) {
+          results.add(f.join()); // endpoint futures never complete exceptionally
+        }
+        PublishResult pr = PublishResult.of(successPolicy, publications.size(), results);
+        try {
+          listener.onResult(pr);
+        } catch (RuntimeException ignored) {
+          // a broken listener must not break publishing
+        }
+        if (pr.success()) {
+          result.complete(pr);
+        } else {
+          result.completeExceptionally(new PublishException(pr));
+        }
+      } catch (Throwable e) {
+        // a bug above must still end the caller's future, not leave it open with the error unseen
+        result.completeExceptionally(new GripException("publish failed inside gripcast: " + e, e));
       }
     });
     return entry;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // unwatching cannot fail
+    }
   }
 
   /**

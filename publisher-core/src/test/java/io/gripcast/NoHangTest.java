@@ -2,6 +2,7 @@ package io.gripcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,26 @@ class NoHangTest {
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertTrue(ms >= bound - 50 && ms < bound + 1_000, "returned after " + ms + " ms, bound " + bound + " ms");
       EndpointResult r = e.result().endpoints().get(0);
+      assertEquals(Outcome.UNKNOWN, r.outcome(), r.toString());
+      assertTrue(r.message().contains("no outcome within the publish's bound"), r.message());
+    }
+  }
+
+  @Test
+  void anAsynchronousPublishEndsWithinItsBoundEvenWhenNothingCompletesIt() throws Exception {
+    server.enqueue(ok());
+    Executor blackHole = task -> {};
+    try (Publisher p = publisher().callbackExecutor(blackHole).retryPolicy(RetryPolicy.none())
+        .callTimeout(Duration.ofMillis(300)).closeTimeout(Duration.ZERO).build()) {
+      long bound = p.boundMillis(1);
+      long start = System.nanoTime();
+      CompletableFuture<PublishResult> f = p.publishAsync("c", Item.of(WsMessage.text("x")));
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> f.get(bound + 5_000, TimeUnit.MILLISECONDS), "the future stayed open past its bound");
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms >= bound - 50 && ms < bound + 1_000, "ended after " + ms + " ms, bound " + bound + " ms");
+      PublishException pe = assertInstanceOf(PublishException.class, e.getCause());
+      EndpointResult r = pe.result().endpoints().get(0);
       assertEquals(Outcome.UNKNOWN, r.outcome(), r.toString());
       assertTrue(r.message().contains("no outcome within the publish's bound"), r.message());
     }

@@ -61,6 +61,28 @@ public final class Watchdog {
     watched.remove(g);
   }
 
+  /**
+   * Runs {@code expire} on the watchdog's thread once {@code deadlineNanos} ({@link System#nanoTime()})
+   * has passed, unless the returned handle is closed first. For bounds above single attempts: a
+   * whole asynchronous publish, whose future must end even if something below it never does.
+   * {@code expire} must not block.
+   */
+  public AutoCloseable watch(long deadlineNanos, Runnable expire) {
+    Guarded g = new Guarded() {
+      @Override
+      public long deadlineNanos() {
+        return deadlineNanos;
+      }
+
+      @Override
+      public void expire() {
+        expire.run();
+      }
+    };
+    watch(g);
+    return () -> unwatch(g);
+  }
+
   /** Stops the thread; attempts still watched end through the transports' own shutdown. */
   public void close() {
     closed = true;
