@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -221,11 +222,17 @@ final class KafkaRelayLoop {
         commit(false);
         adjustPauses();
         ConsumerRecords<byte[], byte[]> records = poll();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          Lane lane = lanes.get(new TopicPartition(r.topic(), r.partition()));
-          if (lane != null) {
-            lane.pending.add(r);
+        for (TopicPartition tp : records.partitions()) {
+          // The consumer returns records only for partitions assigned to it, and the rebalance
+          // listener makes their lanes first; a partition without one would otherwise lose these
+          // records for good (the consumer's position is already past them), so it gets one.
+          Lane lane = lanes.get(tp);
+          if (lane == null) {
+            LOG.log(Level.WARNING, "records for " + tp + ", which has no lane: making one");
+            lane = new Lane(tp);
+            lanes.put(tp, lane);
           }
+          lane.pending.addAll(records.records(tp));
         }
       }
     } catch (RuntimeException | Error e) {
@@ -406,7 +413,9 @@ final class KafkaRelayLoop {
     }
     Throwable cause = d.error() instanceof CompletionException && d.error().getCause() != null
         ? d.error().getCause() : d.error();
-    if (cause instanceof IllegalStateException) {
+    // The publisher refuses every call once closed (IllegalStateException); a cancelled future
+    // (CancellationException, also an IllegalStateException) is an ordinary failure, retried.
+    if (cause instanceof IllegalStateException && !(cause instanceof CancellationException)) {
       failure = new IllegalStateException("the publisher was closed before the relay: " + cause.getMessage(), cause);
       LOG.log(Level.ERROR, "the Kafka relay stops: " + failure.getMessage());
       requeue(lane, d.records());
