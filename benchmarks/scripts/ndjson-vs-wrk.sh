@@ -101,6 +101,7 @@ for ((rep = 1; rep <= reps; rep++)); do
     -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     'BEGIN { printf "rep=%d wrk=%d gripcast=%d ratio=%.2f wrk2=%d wrk_ids=%d ids_cost=%.2f handler_us_per_item=%s/%s/%s load=%s",
       rep, w, g, g / w, w2, wi, wi / w2, hw, hg, hwi, load }')
+  [[ $idsref == 1 ]] || line=$(sed -E 's/ wrk2=[^ ]+ wrk_ids=[^ ]+ ids_cost=[^ ]+//; s|/-( load)|\1|' <<<"$line")
   echo "$line"
   report+="$line"$'\n'
 done
@@ -109,6 +110,7 @@ summary=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = v[kv
 IFS='|' read -r w g r ic <<<"$summary"
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 range() { tr ' ' '\n' <<<"$1" | grep . | sort -g | sed -n '1p;$p' | paste -sd- -; }
-final="median of $reps: wrk $(med "$w") items/s, gripcast $(med "$g"); gripcast / wrk $(med "$r") (range $(range "$r")); wrk with ids / wrk $(med "$ic") (range $(range "$ic"))"
+final="median of $reps: wrk $(med "$w") items/s, gripcast $(med "$g"); gripcast / wrk $(med "$r") (range $(range "$r"))"
+if [[ $idsref == 1 ]]; then final+="; wrk with ids / wrk $(med "$ic") (range $(range "$ic"))"; fi
 echo "$final"
 if [[ -n $out ]]; then printf '%s%s\n' "$report" "$final" >"$out"; fi
