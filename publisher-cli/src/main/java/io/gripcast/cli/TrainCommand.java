@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
  * Hidden: the training run for the class-data-sharing archive. The launcher runs it with
  * {@code -XX:ArchiveClassesAtExit} at build time (and on first run when the archive is missing or
  * stale), so the archive holds exactly the classes a real publish loads. It publishes through the
- * whole command line to an in-process HTTP server on a loopback ephemeral port, then listens to a
- * short stream from it. Nothing leaves the machine.
+ * whole command line to an in-process HTTP server on a loopback ephemeral port (one item, a few
+ * variants, and a short --ndjson run), then listens to a short stream from it. Nothing leaves the
+ * machine.
  */
 @Command(name = "__train", hidden = true, description = "Training run for the CDS archive (used by the launcher).")
 final class TrainCommand implements Callable<Integer> {
@@ -52,6 +53,13 @@ final class TrainCommand implements Callable<Integer> {
       failures += run("publish", "--spec", base, "--id", "1", "-H", "X-A: 1", "-M", "k=v", "--no-eol", "train", "@/dev/null") == 0 ? 0 : 1;
       failures += run("publish", "--spec", base, "--close", "train") == 0 ? 0 : 1;
       failures += run("publish", "--dry-run", "--spec", base, "train", "hello") == 0 ? 0 : 1;
+      // a bulk run: BufferedPublisher, the streaming item reader and Jackson's parser, which a
+      // 100,000-line --ndjson otherwise loads and verifies from the jar before its first request
+      String lines = "{\"channel\":\"train\",\"formats\":{\"http-stream\":{\"content\":\"a\\n\"},"
+          + "\"ws-message\":{\"content\":\"a\"}}}\n"
+          + "{\"channel\":\"train-2\",\"id\":\"t2\",\"meta\":{\"k\":\"v\"},\"formats\":{\"ws-message\":"
+          + "{\"content\":\"b\"}}}\n";
+      failures += runWithInput(lines, "publish", "--spec", base, "--ndjson", "-") == 0 ? 0 : 1;
       failures += run("listen", "--count", "1", base + "/stream") == 0 ? 0 : 1;
       return failures == 0 ? ExitCodes.OK : ExitCodes.SOFTWARE;
     } finally {
@@ -60,7 +68,12 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int run(String... args) {
-    CliContext train = new CliContext(Map.of(), new ByteArrayInputStream(new byte[0]), ctx.resolve("."));
+    return runWithInput("", args);
+  }
+
+  private int runWithInput(String stdin, String... args) {
+    CliContext train = new CliContext(Map.of(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        ctx.resolve("."));
     CommandLine cl = GripcastCommand.commandLine(train, args);
     StringWriter sink = new StringWriter();
     cl.setOut(new PrintWriter(sink));

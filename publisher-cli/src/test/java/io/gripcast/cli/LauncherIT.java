@@ -125,6 +125,29 @@ class LauncherIT extends MockServerTest {
     assertTrue(picocli.contains("shared objects file"), "picocli (Java 5 classes) archived too: " + picocli);
   }
 
+  /**
+   * The training run includes a bulk run, so an --ndjson publish finds the buffered publisher, the
+   * streaming item reader and Jackson's parser in the archive instead of loading and verifying
+   * them from the jar before its first request (docs/performance.md, "Bulk publishing on a fresh
+   * Pushpin").
+   */
+  @Test
+  void aBulkRunTakesItsClassesFromTheArchive() throws IOException {
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(published());
+    }
+    Files.writeString(dir.resolve("bulk.ndjson"), "{\"channel\":\"a\",\"formats\":{\"ws-message\":{\"content\":\"1\"}}}\n"
+        + "{\"channel\":\"b\",\"id\":\"x\",\"formats\":{\"http-stream\":{\"content\":\"2\\n\"}}}\n");
+    Launcher.Run r = Launcher.gripcast(Map.of("GRIPCAST_JAVA_OPTS", "-Xlog:class+load=info"), dir,
+        "publish", "--spec", spec, "--ndjson", "bulk.ndjson");
+    assertEquals(0, r.code(), r.err());
+    for (String cls : List.of("io.gripcast.BufferedPublisher", "io.gripcast.internal.WireJson$StreamingItemReader",
+        "com.fasterxml.jackson.core.json.ReaderBasedJsonParser")) {
+      String line = r.out().lines().filter(l -> l.contains(" " + cls + " ")).findFirst().orElse("");
+      assertTrue(line.contains("shared objects file"), cls + " from the CDS archive: " + line);
+    }
+  }
+
   /** GRIPCAST_CDS=aot on a JDK before 25 names what it needs instead of running without a cache. */
   @Test
   void aotModeOnJdk17SaysItNeedsJdk25() {
