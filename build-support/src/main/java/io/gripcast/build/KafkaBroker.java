@@ -169,9 +169,17 @@ public final class KafkaBroker implements AutoCloseable {
       // records can sit waiting for metadata
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (true) {
-        org.apache.kafka.clients.admin.TopicDescription d =
-            admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
-        if (d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+        org.apache.kafka.clients.admin.TopicDescription d = null;
+        try {
+          d = admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
+        } catch (java.util.concurrent.ExecutionException e) {
+          // the controller has made it, but the broker's metadata may not show it yet: seen under
+          // load, right after createTopics returned
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+            throw e;
+          }
+        }
+        if (d != null && d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null)) {
           return;
         }
         if (System.nanoTime() > deadline) {
