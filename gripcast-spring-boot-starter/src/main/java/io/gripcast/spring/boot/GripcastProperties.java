@@ -221,7 +221,9 @@ public class GripcastProperties {
     /** The most items the queue holds. */
     private int capacity = 10_000;
     /** The most items sent in one request. */
-    private int maxBatchItems = 500;
+    // a literal, not BufferedPublisher.DEFAULT_BATCH_ITEMS: the metadata processor shows only a
+    // literal as the default (AutoConfigurationTest checks the two agree)
+    private int maxBatchItems = 800;
     /** How long the sender waits for more items before sending a batch that is not full. */
     private Duration linger = Duration.ofMillis(5);
     /** What a submit does when the queue is full: BLOCK (up to offer-timeout) or REJECT. */

@@ -196,4 +196,11 @@ class AutoConfigurationTest {
     assertThat(json).contains("\"defaultValue\": \"15s\"").as("the call timeout's default");
     assertThat(json).contains("\"\\/*\"").as("the url-patterns default from the additional metadata");
   }
+
+  @Test
+  void theBufferDefaultsAreTheLibrarysOwn() {
+    assertThat(new GripcastProperties.Buffer().getMaxBatchItems())
+        .as("gripcast.buffer.max-batch-items, a literal for the metadata")
+        .isEqualTo(io.gripcast.BufferedPublisher.DEFAULT_BATCH_ITEMS);
+  }
 }
