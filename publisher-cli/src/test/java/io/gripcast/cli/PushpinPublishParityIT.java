@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -173,7 +174,9 @@ class PushpinPublishParityIT {
 
   private void overZeroMq(Case c, PushpinInstance pushpin, GripTestOrigin origin, String label) throws Exception {
     List<String> base = List.of("--spec", pushpin.zmqPushSpec());
-    Observed expected = observe(pushpin, origin, c, null, ch -> run(pushpinPublish, base, c.args(), ch), "pushpin-publish");
+    Publish pp = ch -> run(pushpinPublish, base, c.args(), ch);
+    Observed expected = onceMoreIfNothingArrived(label + c.name(), "pushpin-publish",
+        () -> observe(pushpin, origin, c, null, pp, "pushpin-publish"));
     if (c.name().equals("@file binary")) {
       // A documented difference: pushpin-publish's tnetstring puts the bytes in ws-message "content",
       // so WebSocket subscribers get a TEXT frame of non-UTF-8 bytes; gripcast sends content-bin and
@@ -183,9 +186,31 @@ class PushpinPublishParityIT {
           expected.response(), expected.originRequests());
     }
     Observed target = expected;
-    Observed actual = observe(pushpin, origin, c, target,
-        ch -> run(Launcher.gripcast().toString(), prepend("publish", base), c.args(), ch), "gripcast publish");
+    Publish gc = ch -> run(Launcher.gripcast().toString(), prepend("publish", base), c.args(), ch);
+    Observed actual = onceMoreIfNothingArrived(label + c.name(), "gripcast publish",
+        () -> observe(pushpin, origin, c, target, gc, "gripcast publish"));
     assertEquals(expected, actual, label + c.name());
+  }
+
+  /**
+   * A ZeroMQ publish has no acknowledgement, and in full-suite runs on a loaded machine Pushpin
+   * 1.36 has now twice taken nothing from a fresh PUSH connection (docs/scaling.md, "What a ZeroMQ
+   * publish guarantees"): the second time here, where one publish of this case reached no
+   * subscriber at all. So a publish that delivered nothing anywhere is made once more, on a new
+   * channel, and said so; what arrives must still be exactly the same from both tools.
+   */
+  private static Observed onceMoreIfNothingArrived(String name, String who, Callable<Observed> observe) throws Exception {
+    Observed first = observe.call();
+    if (!nothingArrived(first)) {
+      return first;
+    }
+    System.out.println(name + ": " + who + "'s publish over ZeroMQ reached no subscriber; publishing once more");
+    return observe.call();
+  }
+
+  private static boolean nothingArrived(Observed o) {
+    return o.ws().isEmpty() && o.wsClose() == null && o.stream().isEmpty() && !o.streamEnded()
+        && "(pending)".equals(o.response()) && o.originRequests().isEmpty();
   }
 
   /** The instance of the ipc:// cases, routed as the extension routes its own (over_http); started by the first of them. */
