@@ -433,7 +433,7 @@ public final class Publisher implements AutoCloseable {
     CompletableFuture<PublishResult> result = new CompletableFuture<>();
     List<PublishRun> runs = new ArrayList<>(destinations.size());
     List<CompletableFuture<EndpointResult>> perEndpoint = new ArrayList<>(destinations.size());
-    InFlight entry = new InFlight(call, runs, result, requests);
+    InFlight entry = new InFlight(call, runs, result, boundMillis(requests));
     inFlight.add(entry);
     result.whenComplete((r, t) -> {
       inFlight.remove(entry);
@@ -450,16 +450,10 @@ public final class Publisher implements AutoCloseable {
     // The last line for asynchronous callers, as await's bound is for synchronous ones: never
     // reached while the transports and the retry scheduler work, but a future that stays open
     // holds a caller's partition or lane forever (a relay waits on it to commit).
-    long bound = boundMillis(requests);
-    AutoCloseable lastLine = watchdog.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound), () -> {
-      call.cancel();
-      for (PublishRun run : runs) {
-        run.abandon(Outcome.UNKNOWN, "no outcome within the publish's bound of " + bound
-            + " ms; cancelled, the proxy may have accepted the items");
-      }
-    });
+    Runnable unwatch = watchdog.watch(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(entry.boundMillis()),
+        entry::giveUp);
     CompletableFuture.allOf(perEndpoint.toArray(new CompletableFuture<?>[0])).whenComplete((v, t) -> {
-      closeQuietly(lastLine);
+      unwatch.run();
       try {
         List<EndpointResult> results = new ArrayList<>(perEndpoint.size());
         for (CompletableFuture<EndpointResult> f : perEndpoint) {
@@ -482,14 +476,6 @@ public final class Publisher implements AutoCloseable {
       }
     });
     return entry;
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception ignored) {
-      // unwatching cannot fail
-    }
   }
 
   /**
@@ -520,18 +506,15 @@ public final class Publisher implements AutoCloseable {
 
   private PublishResult await(InFlight entry) {
     CompletableFuture<PublishResult> f = entry.result();
-    long bound = boundMillis(entry.requests());
+    long bound = entry.boundMillis();
     try {
       try {
         return f.get(bound, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         // Never reached while the transports and the retry scheduler work: a last line so that a
-        // synchronous caller is never stuck. What is still running is cancelled and reported.
-        entry.call().cancel();
-        for (PublishRun run : entry.runs()) {
-          run.abandon(Outcome.UNKNOWN, "no outcome within the publish's bound of " + bound
-              + " ms; cancelled, the proxy may have accepted the items");
-        }
+        // synchronous caller is never stuck, even when the watchdog's thread could not be started
+        // (it gives up on the same bound). What is still running is cancelled and reported.
+        entry.giveUp();
         return f.get(1, TimeUnit.SECONDS);
       }
     } catch (TimeoutException e) {
@@ -609,7 +592,16 @@ public final class Publisher implements AutoCloseable {
   }
 
   private record InFlight(PublishCall call, List<PublishRun> runs, CompletableFuture<PublishResult> result,
-      int requests) {
+      long boundMillis) {
+    /** Past the bound: cancels what still runs and ends every run as UNKNOWN (a run already ended stays as it is). */
+    void giveUp() {
+      call.cancel();
+      for (PublishRun run : runs) {
+        run.abandon(Outcome.UNKNOWN, "no outcome within the publish's bound of " + boundMillis
+            + " ms; cancelled, the proxy may have accepted the items");
+      }
+    }
+
     // Identity, not the record's value semantics: an entry of the in-flight set is one publish, and
     // the generated hashCode/equals are bootstrapped through method handles on first use (tens of
     // milliseconds of a cold CLI publish)

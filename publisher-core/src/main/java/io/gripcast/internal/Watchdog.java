@@ -63,11 +63,11 @@ public final class Watchdog {
 
   /**
    * Runs {@code expire} on the watchdog's thread once {@code deadlineNanos} ({@link System#nanoTime()})
-   * has passed, unless the returned handle is closed first. For bounds above single attempts: a
+   * has passed, unless the returned unwatch is run first. For bounds above single attempts: a
    * whole asynchronous publish, whose future must end even if something below it never does.
    * {@code expire} must not block.
    */
-  public AutoCloseable watch(long deadlineNanos, Runnable expire) {
+  public Runnable watch(long deadlineNanos, Runnable expire) {
     Guarded g = new Guarded() {
       @Override
       public long deadlineNanos() {
