@@ -11,15 +11,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,6 +53,8 @@ class RelayVsWrkBench {
   private static final int SIZE = 64;
   private static final int PARTITIONS = 8;
   private static final int RECORDS = 240_000;
+  private static final Path WRK_LUA = Path.of("../benchmarks/wrk/publish.lua").toAbsolutePath().normalize();
+  private static final Path WRK_IDS_LUA = Path.of("../benchmarks/wrk/publish-ids.lua").toAbsolutePath().normalize();
 
   private final KafkaBroker kafka;
 
@@ -54,13 +65,13 @@ class RelayVsWrkBench {
   @Test
   void relayAgainstWrk() throws Exception {
     int reps = Integer.getInteger("gripcast.bench.reps", 5);
-    Path lua = Path.of("../benchmarks/wrk/publish.lua").toAbsolutePath().normalize();
-    Path luaIds = Path.of("../benchmarks/wrk/publish-ids.lua").toAbsolutePath().normalize();
     StringBuilder report = new StringBuilder();
     try (GripTestOrigin origin = GripTestOrigin.start()) {
       List<Double> wrk = new ArrayList<>();
       List<Double> relay = new ArrayList<>();
       List<Double> costs = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
+      List<Double> toIds = new ArrayList<>();
       // warm-up: one relay pass, as a service would be warm
       try (PushpinInstance pushpin = PushpinInstance.builder().name("relay-bench").origin(origin).start()) {
         relayRate(pushpin, freshTopic());
@@ -75,31 +86,25 @@ class RelayVsWrkBench {
         double w;
         double r;
         try (PushpinInstance pushpin = PushpinInstance.builder().name("relay-bench").origin(origin).start()) {
-          w = wrkRate(pushpin, lua);
+          w = wrkRate(pushpin, WRK_LUA);
           r = relayRate(pushpin, topic);
         }
         // what ids cost Pushpin, on a second fresh instance: wrk, then wrk with a fresh id per item
         double idsCost;
         try (PushpinInstance pushpin = PushpinInstance.builder().name("relay-bench-ids").origin(origin).start()) {
-          double plain = wrkRate(pushpin, lua);
-          idsCost = wrkRate(pushpin, luaIds) / plain;
+          double plain = wrkRate(pushpin, WRK_LUA);
+          idsCost = wrkRate(pushpin, WRK_IDS_LUA) / plain;
         }
         wrk.add(w);
         relay.add(r);
         costs.add(idsCost);
+        ratios.add(r / w);
+        toIds.add(r / w / idsCost);
         String line = String.format("rep=%d wrk_items_per_s=%.0f relay_items_per_s=%.0f ratio=%.2f"
             + " wrk_ids_over_wrk=%.2f ratio_to_wrk_ids=%.2f load=%s", rep, w, r, r / w, idsCost, r / w / idsCost,
             Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         System.out.println(line);
         report.append(line).append('\n');
-      }
-      List<Double> ratios = new ArrayList<>();
-      for (int i = 0; i < reps; i++) {
-        ratios.add(relay.get(i) / wrk.get(i));
-      }
-      List<Double> toIds = new ArrayList<>();
-      for (int i = 0; i < reps; i++) {
-        toIds.add(ratios.get(i) / costs.get(i));
       }
       String summary = String.format("| %d (relay: %d per POST, %d in flight) | %.0f | %.0f | **%.2f** | %.2f | %.2f |",
           BATCH, Integer.getInteger("gripcast.bench.relay.batch", BATCH),
@@ -112,7 +117,7 @@ class RelayVsWrkBench {
   }
 
   /**
-   * The conditions of the one stalled pass seen (docs/performance.md, "Kafka relay against wrk"):
+   * The conditions of the stalled passes seen (docs/performance.md, "Kafka relay against wrk"):
    * many relay passes, wrk between them, all on one Pushpin whose id cache keeps growing, so the
    * proxy slows down as the run goes on. Fails, with the relay's stats and a thread dump, if a pass
    * stops short of its records for 3 minutes. Run it with {@code -Dgripcast.bench.relay.passes=N}.
@@ -121,12 +126,11 @@ class RelayVsWrkBench {
   @EnabledIfSystemProperty(named = "gripcast.bench.relay.passes", matches = "[0-9]+")
   void manyPassesOnOnePushpin() throws Exception {
     int passes = Integer.getInteger("gripcast.bench.relay.passes");
-    Path lua = Path.of("../benchmarks/wrk/publish.lua").toAbsolutePath().normalize();
     try (GripTestOrigin origin = GripTestOrigin.start();
         PushpinInstance pushpin = PushpinInstance.builder().name("relay-passes").origin(origin).start()) {
       for (int pass = 1; pass <= passes; pass++) {
         String topic = freshTopic();
-        double w = wrkRate(pushpin, lua);
+        double w = wrkRate(pushpin, WRK_LUA);
         double r = relayRate(pushpin, topic);
         System.out.printf("pass=%d wrk_items_per_s=%.0f relay_items_per_s=%.0f%n", pass, w, r);
       }
@@ -142,10 +146,10 @@ class RelayVsWrkBench {
   }
 
   /**
-   * Fills the topic and checks that every record landed. Why the check: an unchecked send once lost
-   * a whole producer batch (1,149 records of this size in 256 KB) on this loaded machine, and the
-   * relay's pass then "stalled" at 238,851 of 240,000 for want of records, twice, before the topic
-   * itself was counted. Failed records are sent again, and the topic must end with all of them.
+   * Fills the topic and checks that every record landed. Why the check: a pass "stalled" twice at
+   * 238,851 of 240,000 with the relay idle, exactly one full producer batch short (1,149 records of
+   * this size in 256 KB), while the sends went unchecked and the topic uncounted; most likely a lost
+   * batch, not proven. Failed records are sent again, and the topic must end with all of them.
    */
   private void produce(String topic) throws Exception {
     Properties p = new Properties();
@@ -164,7 +168,7 @@ class RelayVsWrkBench {
         records.add(new ProducerRecord<>(topic, i % PARTITIONS, null, value.getBytes(StandardCharsets.UTF_8)));
       }
       for (int attempt = 1; !records.isEmpty(); attempt++) {
-        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : records) {
           sent.add(producer.send(r));
         }
@@ -174,7 +178,7 @@ class RelayVsWrkBench {
         for (int i = 0; i < sent.size(); i++) {
           try {
             sent.get(i).get(120, TimeUnit.SECONDS);
-          } catch (java.util.concurrent.ExecutionException e) {
+          } catch (ExecutionException e) {
             failed.add(records.get(i));
             first = first == null ? e.getCause() : first;
           }
@@ -196,14 +200,14 @@ class RelayVsWrkBench {
     }
   }
 
-  private Map<org.apache.kafka.common.TopicPartition, Long> endOffsets(String topic) throws Exception {
-    try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
-      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+  /** Each partition's end offset, in partition order. */
+  private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+    try (Admin admin = kafka.admin()) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (int i = 0; i < PARTITIONS; i++) {
-        latest.put(new org.apache.kafka.common.TopicPartition(topic, i), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
       }
-      Map<org.apache.kafka.common.TopicPartition, Long> out = new java.util.TreeMap<>(
-          java.util.Comparator.comparingInt(org.apache.kafka.common.TopicPartition::partition));
+      Map<TopicPartition, Long> out = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
       admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
       return out;
     }
