@@ -95,13 +95,14 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 report=""
 for ((rep = 1; rep <= reps; rep++)); do
   { read -r w hw; read -r g hg; } < <(on_fresh wrk gripcast)
-  w2=1 wi=0 hwi=-
-  if [[ $idsref == 1 ]]; then { read -r w2 hw2; read -r wi hwi; } < <(on_fresh wrk wrk-ids); fi
-  line=$(awk -v w="$w" -v g="$g" -v w2="$w2" -v wi="$wi" -v hw="$hw" -v hg="$hg" -v hwi="$hwi" -v rep="$rep" \
-    -v load="$(cut -d' ' -f1 /proc/loadavg)" \
-    'BEGIN { printf "rep=%d wrk=%d gripcast=%d ratio=%.2f wrk2=%d wrk_ids=%d ids_cost=%.2f handler_us_per_item=%s/%s/%s load=%s",
-      rep, w, g, g / w, w2, wi, wi / w2, hw, hg, hwi, load }')
-  [[ $idsref == 1 ]] || line=$(sed -E 's/ wrk2=[^ ]+ wrk_ids=[^ ]+ ids_cost=[^ ]+//; s|/-( load)|\1|' <<<"$line")
+  line=$(awk -v rep="$rep" -v w="$w" -v g="$g" 'BEGIN { printf "rep=%d wrk=%d gripcast=%d ratio=%.2f", rep, w, g, g / w }')
+  hus="$hw/$hg"
+  if [[ $idsref == 1 ]]; then
+    { read -r w2 hw2; read -r wi hwi; } < <(on_fresh wrk wrk-ids)
+    line+=$(awk -v w2="$w2" -v wi="$wi" 'BEGIN { printf " wrk2=%d wrk_ids=%d ids_cost=%.2f", w2, wi, wi / w2 }')
+    hus+="/$hwi"
+  fi
+  line+=" handler_us_per_item=$hus load=$(cut -d' ' -f1 /proc/loadavg)"
   echo "$line"
   report+="$line"$'\n'
 done
