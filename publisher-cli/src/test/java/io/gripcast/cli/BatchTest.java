@@ -127,6 +127,14 @@ class BatchTest extends MockServerTest {
   }
 
   @Test
+  void twoItemsOnOneLineExit65RatherThanLosingTheSecond() {
+    Cli.Result r = cli().stdin(line("a", "1") + line("a", "2") + "\n").run("publish", "--spec", spec, "--ndjson", "-");
+    assertEquals(65, r.code(), r.toString());
+    assertTrue(r.err().contains("stdin line 1: more JSON after the item object: one item per line"), r.err());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
   void notJsonLineExits65() {
     Cli.Result r = cli().stdin(line("a", "1") + "\nnot json\n").run("publish", "--spec", spec, "--ndjson", "-");
     assertEquals(65, r.code(), r.toString());

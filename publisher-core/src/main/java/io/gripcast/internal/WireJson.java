@@ -586,10 +586,19 @@ public final class WireJson {
     /** The complete reader: everything {@link StreamingItemReader} declines, and every error message. */
     static Publication readItem(String json) {
       JsonNode root;
-      try {
-        root = Mapper.INSTANCE.readTree(json);
+      boolean more;
+      try (JsonParser p = Mapper.INSTANCE.createParser(json)) {
+        root = Mapper.INSTANCE.readTree(p);
+        // readTree stops after one value: a second item on the line would be dropped unseen
+        more = root != null && p.nextToken() != null;
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // not from a string
+      }
+      if (more) {
+        throw new IllegalArgumentException(
+            "more JSON after the item object: one item per line (a line break missing between two items?)");
       }
       if (root == null || !root.isObject()) {
         throw new IllegalArgumentException("an item must be a JSON object, like {\"channel\":\"c\",\"formats\":{...}}");
