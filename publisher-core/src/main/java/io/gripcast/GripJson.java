@@ -2,6 +2,7 @@ package io.gripcast;
 
 import io.gripcast.internal.WireJson;
 import io.gripcast.item.Publication;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -21,6 +22,14 @@ public final class GripJson {
    */
   public static Publication parsePublication(String itemJson) {
     return WireJson.readItem(itemJson);
+  }
+
+  /**
+   * A reader of NDJSON, one item object per line as {@link #parsePublication(String)} takes it,
+   * for batch files and pipes: {@code gripcast publish --ndjson} reads its input with one.
+   */
+  public static NdjsonReader ndjsonReader(InputStream utf8Lines) {
+    return new NdjsonReader(utf8Lines);
   }
 
   /** The JSON request body {@code {"items":[...]}} for these publications, as UTF-8 bytes. */

@@ -3,6 +3,7 @@ package io.gripcast.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import io.gripcast.item.Publication;
 import io.gripcast.item.WsMessage;
 import io.gripcast.item.WsType;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -299,6 +301,66 @@ public final class WireJson {
     return common != null ? common : TreeReader.readItem(json);
   }
 
+  /**
+   * Reads item lines from bytes with one reused parser, for NDJSON input: a parser made per line
+   * (as {@link #readItem(String)} makes one) costs about 800 bytes of garbage and most of the
+   * reading time of a small item (docs/performance.md, "Round four"). Not thread-safe.
+   */
+  public static final class LineReader {
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
+    private final BlankCheck rest = new BlankCheck();
+
+    /**
+     * The item in {@code utf8[start, end)}, valid UTF-8 holding one JSON object and nothing else
+     * but whitespace; null when the streaming reader declines it (then {@link #readItem(String)}
+     * decides, and gives any error its message).
+     */
+    public Publication read(byte[] utf8, int start, int end) {
+      try {
+        if (parser == null) {
+          parser = Jackson.FACTORY.createNonBlockingByteArrayParser();
+          feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+        }
+        feeder.feedInput(utf8, start, end);
+        Publication p = StreamingItemReader.readObject(parser);
+        // nothing after the object but blanks (the parser would wait for more of a word like
+        // "trailing" rather than fail), then the parser back at the top, waiting for the next line
+        if (p != null && rest.blank(parser) && parser.nextToken() == JsonToken.NOT_AVAILABLE
+            && parser.getParsingContext().inRoot()) {
+          return p;
+        }
+      } catch (IOException | RuntimeException e) {
+        // declined: the tree reader reads the line again
+      }
+      parser = null; // mid-object after a decline: the next line gets a fresh parser
+      return null;
+    }
+  }
+
+  /** Whether the bytes a parser has not taken yet are only spaces and tabs; reused, so no garbage per line. */
+  private static final class BlankCheck extends OutputStream {
+    private boolean blank;
+
+    boolean blank(JsonParser p) throws IOException {
+      blank = true;
+      p.releaseBuffered(this); // hands over the bytes it has not parsed, without consuming them
+      return blank;
+    }
+
+    @Override
+    public void write(int b) {
+      blank &= b == ' ' || b == '\t';
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        write(b[i]);
+      }
+    }
+  }
+
   /** The streaming reader alone: null where it declines. For tests that check both readers agree. */
   static Publication readItemStreaming(String json) {
     return StreamingItemReader.read(json);
@@ -346,78 +408,87 @@ public final class WireJson {
     /** The publication, or null when the tree reader must decide. */
     static Publication read(String json) {
       try (JsonParser p = Jackson.FACTORY.createParser(json)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          return null;
-        }
-        String channel = null;
-        Item.Builder item = Item.builder();
-        HttpStream stream = null;
-        WsMessage ws = null;
-        Seen seen = new Seen();
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          JsonToken v = p.nextToken();
-          switch (field) {
-            case CHANNEL:
-              seen.once(SEEN_CHANNEL);
-              channel = string(p, v);
-              break;
-            case ID:
-              seen.once(SEEN_ID);
-              item.id(string(p, v));
-              break;
-            case PREV_ID:
-              seen.once(SEEN_PREV_ID);
-              item.prevId(string(p, v));
-              break;
-            case META:
-              seen.once(SEEN_META);
-              meta(p, v, item);
-              break;
-            case NO_SEQ:
-              seen.once(SEEN_NO_SEQ);
-              if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
-                return null;
-              }
-              item.noSeq(v == JsonToken.VALUE_TRUE);
-              break;
-            case FORMATS:
-              seen.once(SEEN_FORMATS);
-              if (v != JsonToken.START_OBJECT) {
-                return null;
-              }
-              while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String format = p.currentName();
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                  return null;
-                }
-                if (format.equals(HTTP_STREAM) && stream == null) {
-                  stream = httpStream(p);
-                } else if (format.equals(WS_MESSAGE) && ws == null) {
-                  ws = wsMessage(p);
-                } else {
-                  return null;
-                }
-              }
-              break;
-            default:
-              return null;
-          }
-        }
-        if (t != JsonToken.END_OBJECT || p.nextToken() != null || channel == null || (stream == null && ws == null)) {
-          return null;
-        }
-        if (stream != null) {
-          item.format(stream);
-        }
-        if (ws != null) {
-          item.format(ws);
-        }
-        return new Publication(channel, item.build());
+        Publication publication = readObject(p);
+        return publication != null && p.nextToken() == null ? publication : null;
       } catch (IOException | RuntimeException e) {
         return null; // a Decline, or anything else: the tree reader gives the error its message
       }
+    }
+
+    /**
+     * The item object that starts at the parser's next token, read up to its closing brace; null,
+     * a {@link Decline} or Jackson's exception when the tree reader must decide.
+     */
+    static Publication readObject(JsonParser p) throws IOException {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String channel = null;
+      Item.Builder item = Item.builder();
+      HttpStream stream = null;
+      WsMessage ws = null;
+      Seen seen = new Seen();
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case CHANNEL:
+            seen.once(SEEN_CHANNEL);
+            channel = string(p, v);
+            break;
+          case ID:
+            seen.once(SEEN_ID);
+            item.id(string(p, v));
+            break;
+          case PREV_ID:
+            seen.once(SEEN_PREV_ID);
+            item.prevId(string(p, v));
+            break;
+          case META:
+            seen.once(SEEN_META);
+            meta(p, v, item);
+            break;
+          case NO_SEQ:
+            seen.once(SEEN_NO_SEQ);
+            if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+              return null;
+            }
+            item.noSeq(v == JsonToken.VALUE_TRUE);
+            break;
+          case FORMATS:
+            seen.once(SEEN_FORMATS);
+            if (v != JsonToken.START_OBJECT) {
+              return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String format = p.currentName();
+              if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+              }
+              if (format.equals(HTTP_STREAM) && stream == null) {
+                stream = httpStream(p);
+              } else if (format.equals(WS_MESSAGE) && ws == null) {
+                ws = wsMessage(p);
+              } else {
+                return null;
+              }
+            }
+            break;
+          default:
+            return null;
+        }
+      }
+      if (t != JsonToken.END_OBJECT || channel == null || (stream == null && ws == null)) {
+        return null;
+      }
+      if (stream != null) {
+        item.format(stream);
+      }
+      if (ws != null) {
+        item.format(ws);
+      }
+      return new Publication(channel, item.build());
     }
 
     /** Which fields of one object were read: a field read twice declines the line (the tree reader keeps the last). */

@@ -90,6 +90,31 @@ class WireJsonReadersTest {
     }
   }
 
+  /** One line reader for every line, as an NDJSON run uses it: a decline must not spoil the lines after it. */
+  @Test
+  void theLineReaderTakesTheCommonShapeFromBytesAndDeclinesTheRestWithOneParser() {
+    WireJson.LineReader reader = new WireJson.LineReader();
+    for (int round = 0; round < 2; round++) {
+      for (String line : COMMON) {
+        assertEquals(WireJson.readItemTree(line), lineRead(reader, line), line);
+      }
+      for (String line : DECLINED) {
+        assertNull(lineRead(reader, line), () -> "the line reader took " + line);
+        // and the next common line is read as if nothing had happened
+        assertEquals(WireJson.readItemTree(COMMON.get(1)), lineRead(reader, COMMON.get(1)), "after " + line);
+      }
+    }
+  }
+
+  /** The line in the middle of a larger array, as NdjsonReader hands it over: bytes around it must not count. */
+  private static Publication lineRead(WireJson.LineReader reader, String line) {
+    byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+    byte[] framed = new byte[utf8.length + 8];
+    java.util.Arrays.fill(framed, (byte) '{');
+    System.arraycopy(utf8, 0, framed, 4, utf8.length);
+    return reader.read(framed, 4, 4 + utf8.length);
+  }
+
   @Test
   void everyOtherLineIsDeclinedAndReadItemGivesTheTreeReadersResultOrError() {
     for (String line : DECLINED) {
@@ -107,7 +132,9 @@ class WireJsonReadersTest {
   void mutatedLinesNeverMakeTheReadersDisagree() {
     Random random = new Random(20261203L); // fixed seed: a failure is reproducible
     String alphabet = "{}[],:\"\\ 0a-1tfn.";
+    WireJson.LineReader lineReader = new WireJson.LineReader(); // one for all, through every decline
     int taken = 0;
+    int takenFromBytes = 0;
     for (int i = 0; i < 20_000; i++) {
       // mostly the common lines, since most edits of a declined line stay declined
       List<String> seeds = random.nextInt(10) < 7 ? COMMON : DECLINED;
@@ -135,6 +162,14 @@ class WireJsonReadersTest {
         taken++;
         assertEquals(tree, streamed, line);
       }
+      Publication fromBytes = line.isBlank() ? null : lineRead(lineReader, line);
+      if (fromBytes != null) {
+        takenFromBytes++;
+        assertEquals(tree, fromBytes, line);
+      }
+    }
+    if (takenFromBytes < 1_000) {
+      fail("only " + takenFromBytes + " of the mutants were taken by the line reader");
     }
     // the mutants must exercise the streaming reader too, or this test shows nothing about it
     if (taken < 1_000) {
