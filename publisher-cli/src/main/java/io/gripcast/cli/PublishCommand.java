@@ -3,6 +3,7 @@ package io.gripcast.cli;
 import io.gripcast.BufferedPublisher;
 import io.gripcast.EndpointResult;
 import io.gripcast.GripJson;
+import io.gripcast.NdjsonReader;
 import io.gripcast.PayloadTooLargeException;
 import io.gripcast.PublishException;
 import io.gripcast.PublishListener;
@@ -12,12 +13,8 @@ import io.gripcast.RetryPolicy;
 import io.gripcast.SuccessPolicy;
 import io.gripcast.item.Item;
 import io.gripcast.item.Publication;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -25,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -225,12 +223,17 @@ final class PublishCommand implements Callable<Integer> {
     // A run ends within about one request's bound after a failure: what is in flight then may
     // still be retried, what waits is given up (and not counted as published)
     Duration oneRequest = timeout.multipliedBy(2).plusSeconds(1);
+    // Read a batch ahead, and hold a batch per lane plus the next one: enough to keep every lane
+    // busy. More only lengthens the garbage collector's pauses, which copy every waiting item (up
+    // to 80 ms each with 16,000 of them, while Pushpin ran dry: docs/performance.md, "Round four")
+    int chunk = batchItems;
+    int capacity = (int) Math.min(1_000_000, (long) batchItems * (inFlight + 1));
     try (Publisher publisher = publisher(counts);
-        BufferedReader in = reader()) {
+        NdjsonReader in = reader()) {
       BufferedPublisher buffer = BufferedPublisher.builder(publisher)
           .lanes(inFlight)
           .maxBatchItems(batchItems)
-          .capacity((int) Math.min(1_000_000, Math.max(10_000, 4L * inFlight * batchItems)))
+          .capacity(capacity)
           .offerTimeout(oneRequest)
           .closeTimeout(oneRequest)
           .build();
@@ -238,23 +241,22 @@ final class PublishCommand implements Callable<Integer> {
       IllegalArgumentException badCause = null;
       try {
         List<Publication> pending = new ArrayList<>();
-        int lineNo = 0;
-        String line;
-        while (counts.failure.get() == null && (line = readLine(in, source)) != null) {
-          lineNo++;
-          if (line.isBlank()) {
-            continue;
-          }
+        while (counts.failure.get() == null) {
+          Publication next;
           try {
-            pending.add(GripJson.parsePublication(line));
+            next = next(in, source);
           } catch (IllegalArgumentException e) {
-            bad = source + " line " + lineNo + ": " + Errors.oneLine(e.getMessage());
+            bad = source + " line " + in.lineNumber() + ": " + Errors.oneLine(e.getMessage());
             badCause = e;
             break;
           }
-          // Lines are parsed a chunk ahead of sending, so a bad line near the start sends nothing;
+          if (next == null) {
+            break;
+          }
+          pending.add(next);
+          // Lines are parsed a batch ahead of sending, so a bad line near the start sends nothing;
           // a slow producer on stdin is not held back (what is ready goes out)
-          if (pending.size() >= Math.min(100_000L, (long) batchItems * inFlight) || !ready(in)) {
+          if (pending.size() >= chunk || !ready(in)) {
             submit(buffer, pending, counts);
           }
         }
@@ -301,16 +303,9 @@ final class PublishCommand implements Callable<Integer> {
       if (counts.failure.get() != null) {
         break;
       }
-      java.util.concurrent.CompletableFuture<PublishResult> f = buffer.submit(p);
-      if (f.isCompletedExceptionally()) { // the buffer stayed full: the proxy takes nothing
-        f.whenComplete((r, t) -> counts.failure.compareAndSet(null, t));
-      } else {
-        f.whenComplete((r, t) -> {
-          if (t != null) {
-            counts.failure.compareAndSet(null, t);
-          }
-        });
-      }
+      // one call, one shared callback: this loop runs in the interpreter for most of a bulk run (it
+      // is entered once per batch), so its body stays small
+      buffer.submit(p).whenComplete(counts);
     }
     pending.clear();
   }
@@ -341,12 +336,23 @@ final class PublishCommand implements Callable<Integer> {
    * What a bulk run counts, from the publisher's results (one per batch, told before the batch's
    * futures complete): a failed batch counts the items its first requests got published.
    */
-  private static final class BulkCounts implements PublishListener {
+  private static final class BulkCounts implements PublishListener, BiConsumer<PublishResult, Throwable> {
     final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
     volatile PublishResult last;
     volatile int endpoints;
+
+    /**
+     * Each item's future, when it completes: the first failure stops the run. A future that failed
+     * at once (the buffer stayed full: the proxy takes nothing) lands here too, on this thread.
+     */
+    @Override
+    public void accept(PublishResult r, Throwable t) {
+      if (t != null) {
+        failure.compareAndSet(null, t);
+      }
+    }
 
     @Override
     public void onResult(PublishResult r) {
@@ -368,29 +374,27 @@ final class PublishCommand implements Callable<Integer> {
   /** --dry-run with --ndjson: every line validated and shown, nothing sent. */
   private int dryRunBatch(String source) {
     try (Publisher publisher = publisher(null);
-        BufferedReader in = reader()) {
+        NdjsonReader in = reader()) {
       BatchStats stats = new BatchStats();
       List<Publication> pending = new ArrayList<>();
-      long pendingBytes = 0;
-      int lineNo = 0;
-      String line;
-      while ((line = readLine(in, source)) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
+      long shownBytes = 0; // of the input, up to the last body shown
+      while (true) {
+        Publication next;
         try {
-          pending.add(GripJson.parsePublication(line));
+          next = next(in, source);
         } catch (IllegalArgumentException e) {
-          throw CliException.data(source + " line " + lineNo + ": " + Errors.oneLine(e.getMessage())
+          throw CliException.data(source + " line " + in.lineNumber() + ": " + Errors.oneLine(e.getMessage())
               + " (nothing was published); fix or remove that line", e);
         }
-        pendingBytes += line.length() + 1;
-        if (pendingBytes >= maxBodyBytes || pending.size() >= 10_000) {
+        if (next == null) {
+          break;
+        }
+        pending.add(next);
+        if (in.bytesRead() - shownBytes >= maxBodyBytes || pending.size() >= 10_000) {
           stats.items += pending.size();
           dryRun(publisher, pending);
           pending.clear();
-          pendingBytes = 0;
+          shownBytes = in.bytesRead();
         }
       }
       if (!pending.isEmpty()) {
@@ -411,15 +415,12 @@ final class PublishCommand implements Callable<Integer> {
     int items;
   }
 
-  private BufferedReader reader() throws IOException {
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private NdjsonReader reader() {
     if (ndjson.equals("-")) {
-      return new BufferedReader(new InputStreamReader(ctx.stdin(), decoder));
+      return GripJson.ndjsonReader(ctx.stdin());
     }
     try {
-      return new BufferedReader(new InputStreamReader(Files.newInputStream(ctx.resolve(ndjson)), decoder));
+      return GripJson.ndjsonReader(Files.newInputStream(ctx.resolve(ndjson)));
     } catch (NoSuchFileException e) {
       throw CliException.data("cannot read " + ndjson + ": no such file; check the path after --ndjson", e);
     } catch (IOException e) {
@@ -427,15 +428,17 @@ final class PublishCommand implements Callable<Integer> {
     }
   }
 
-  private static String readLine(BufferedReader in, String source) throws IOException {
+  /** The next item, or null at the end; a bad item throws IllegalArgumentException, as parsePublication does. */
+  private static Publication next(NdjsonReader in, String source) throws IOException {
     try {
-      return in.readLine();
+      return in.next();
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw CliException.data(source + " is not UTF-8 text; NDJSON items are UTF-8 JSON, one per line", e);
+      throw CliException.data(source + " line " + in.lineNumber() + " is not UTF-8 text; NDJSON items are UTF-8 JSON,"
+          + " one per line", e);
     }
   }
 
-  private static boolean ready(BufferedReader in) {
+  private static boolean ready(NdjsonReader in) {
     try {
       return in.ready();
     } catch (IOException e) {

@@ -127,6 +127,21 @@ class BatchTest extends MockServerTest {
   }
 
   @Test
+  void lineThatIsNotUtf8Exits65NamingTheLine() throws Exception {
+    byte[] latin1 = (line("a", "caf\u00e9") + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] first = (line("a", "1") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] both = new byte[first.length + latin1.length];
+    System.arraycopy(first, 0, both, 0, first.length);
+    System.arraycopy(latin1, 0, both, first.length, latin1.length);
+    Files.write(dir.resolve("latin1.ndjson"), both);
+    Cli.Result r = cli().workDir(dir).run("publish", "--spec", spec, "--ndjson", "latin1.ndjson");
+    assertEquals(65, r.code(), r.toString());
+    assertEquals(1, r.errLines().length, r.toString());
+    assertTrue(r.err().startsWith("gripcast publish: latin1.ndjson line 2 is not UTF-8 text"), r.err());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
   void twoItemsOnOneLineExit65RatherThanLosingTheSecond() {
     Cli.Result r = cli().stdin(line("a", "1") + line("a", "2") + "\n").run("publish", "--spec", spec, "--ndjson", "-");
     assertEquals(65, r.code(), r.toString());
