@@ -225,7 +225,7 @@ final class PublishCommand implements Callable<Integer> {
     Duration oneRequest = timeout.multipliedBy(2).plusSeconds(1);
     // Read a batch ahead, and hold a batch per lane plus the next one: enough to keep every lane
     // busy. More only lengthens the garbage collector's pauses, which copy every waiting item (up
-    // to 80 ms each with 16,000 of them, while Pushpin ran dry: docs/performance.md, "Round four")
+    // to 80 ms each with 16,000 of them, while Pushpin ran dry: docs/performance.md, "Round five")
     int chunk = batchItems;
     int capacity = (int) Math.min(1_000_000, (long) batchItems * (inFlight + 1));
     try (Publisher publisher = publisher(counts);
