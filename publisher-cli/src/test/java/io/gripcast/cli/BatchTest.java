@@ -196,6 +196,25 @@ class BatchTest extends MockServerTest {
     assertEquals(0, server.getRequestCount());
   }
 
+  /** The input is shown in parts as it is read (a part per body limit's worth of lines), every line once. */
+  @Test
+  void dryRunOfALargeInputShowsItInPartsAndNamesABadLine() throws Exception {
+    Cli.Result r = cli().stdin(numberedLines(50)).run("publish", "--spec", spec, "--max-body-bytes", "1000",
+        "--dry-run", "--ndjson", "-");
+    assertEquals(0, r.code(), r.toString());
+    int posts = r.out().split("POST " + java.util.regex.Pattern.quote(spec) + "/publish/\n", -1).length - 1;
+    assertTrue(posts >= 4, "about 4,900 bytes of lines in parts of 1,000: " + posts);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(1, r.out().split("item-" + i + "-x", -1).length - 1, "item " + i + " shown once");
+    }
+    assertTrue(r.err().contains("50 items from stdin are valid; nothing was sent"), r.err());
+    Cli.Result bad = cli().stdin(numberedLines(30) + "{\"channel\":\"c\"}\n").run("publish", "--spec", spec,
+        "--dry-run", "--ndjson", "-");
+    assertEquals(65, bad.code(), bad.toString());
+    assertTrue(bad.err().startsWith("gripcast publish: stdin line 31: "), bad.err());
+    assertEquals(0, server.getRequestCount());
+  }
+
   @Test
   void jsonSummary() throws Exception {
     server.enqueue(published());
