@@ -23,14 +23,48 @@ public final class Threads {
   }
 
   /**
-   * A pool of at most {@code maxThreads} threads that start on demand and end after 60 s idle;
-   * tasks beyond that wait in an unbounded queue, so a submission is never refused until shutdown.
+   * A pool of at most {@code maxThreads} threads that start on demand and end after 60 s idle; a
+   * task goes to an idle thread when there is one, else to a new thread, and only when all
+   * {@code maxThreads} are busy does it wait, in an unbounded queue: a submission is never refused
+   * until shutdown.
+   *
+   * <p>Why not a plain {@code ThreadPoolExecutor(max, max, ...)}: below its core size it starts a
+   * new thread for every task, idle threads or not, so a bulk run whose callbacks each took a few
+   * microseconds started 64 callback threads.
    */
   public static ExecutorService boundedDaemonPool(String prefix, int maxThreads) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), daemonFactory(prefix));
-    pool.allowCoreThreadTimeOut(true);
+    IdleFirstQueue queue = new IdleFirstQueue();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, queue,
+        daemonFactory(prefix), (task, executor) -> {
+          // all threads busy (the queue said "grow", then another task took the last slot): wait
+          if (executor.isShutdown()) {
+            throw new java.util.concurrent.RejectedExecutionException("the pool is shut down");
+          }
+          queue.add(task);
+        });
+    queue.pool = pool;
     return pool;
+  }
+
+  /**
+   * The pool's queue: {@link #offer} hands a task to a thread waiting for work, and refuses it
+   * while the pool may still grow, which makes the executor start a thread for it; only a pool at
+   * its maximum queues.
+   */
+  private static final class IdleFirstQueue extends java.util.concurrent.LinkedTransferQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+    transient ThreadPoolExecutor pool;
+
+    @Override
+    public boolean offer(Runnable task) {
+      if (tryTransfer(task)) {
+        return true;
+      }
+      if (pool.getPoolSize() < pool.getMaximumPoolSize()) {
+        return false;
+      }
+      return super.offer(task);
+    }
   }
 
   /**
