@@ -149,6 +149,34 @@ class BatchTest extends MockServerTest {
     assertEquals(0, server.getRequestCount());
   }
 
+  /** A producer that pauses: what it wrote goes out while it is still writing, not at the end. */
+  @Test
+  void aPausingProducerOnStdinHasEachLinePublishedWithoutWaitingForTheEnd() throws Exception {
+    server.enqueue(published());
+    server.enqueue(published());
+    java.io.PipedOutputStream producer = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(producer);
+    java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> cli().stdin(stdin).run("publish", "--spec", spec, "--ndjson", "-"));
+    try {
+      producer.write((line("a", "first") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      producer.flush();
+      RecordedRequest first = server.takeRequest(10, TimeUnit.SECONDS);
+      assertNotNull(first, "the first line was published while the producer still had the pipe open");
+      assertTrue(first.getBody().utf8().contains("first"), first.getBody().utf8());
+      producer.write((line("a", "second") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      producer.flush();
+      RecordedRequest second = server.takeRequest(10, TimeUnit.SECONDS);
+      assertNotNull(second, "and so was the second");
+      assertTrue(second.getBody().utf8().contains("second"), second.getBody().utf8());
+    } finally {
+      producer.close();
+    }
+    Cli.Result r = run.get(10, TimeUnit.SECONDS);
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("Published 2 items from stdin in 2 requests"), r.out());
+  }
+
   @Test
   void notJsonLineExits65() {
     Cli.Result r = cli().stdin(line("a", "1") + "\nnot json\n").run("publish", "--spec", spec, "--ndjson", "-");

@@ -1,6 +1,7 @@
 package io.gripcast.cli;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import picocli.CommandLine;
 final class Cli {
   private final Map<String, String> env = new HashMap<>();
   private byte[] stdin = new byte[0];
+  private InputStream stdinStream;
   private Path workDir = Path.of("").toAbsolutePath();
 
   static Cli cli() {
@@ -34,13 +36,19 @@ final class Cli {
     return this;
   }
 
+  /** A live stdin, e.g. a pipe a test writes to while the command runs. */
+  Cli stdin(InputStream in) {
+    stdinStream = in;
+    return this;
+  }
+
   Cli workDir(Path dir) {
     workDir = dir;
     return this;
   }
 
   Result run(String... args) {
-    CliContext ctx = new CliContext(env, new ByteArrayInputStream(stdin), workDir);
+    CliContext ctx = new CliContext(env, stdinStream != null ? stdinStream : new ByteArrayInputStream(stdin), workDir);
     CommandLine cl = GripcastCommand.commandLine(ctx, args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
