@@ -114,6 +114,19 @@ class LauncherIT extends MockServerTest {
     assertTrue(script.contains("--no-eol") && script.contains("--ndjson"));
   }
 
+  /**
+   * stdout is gripcast's output alone (scripts and --json read it): the JVM's own warnings go to
+   * stderr. -Xmx16m makes this JVM warn that the launcher's young-generation cap is larger than
+   * the heap, as a small container would.
+   */
+  @Test
+  void theJvmsWarningsStayOffStdout() {
+    Launcher.Run r = Launcher.gripcast(Map.of("GRIPCAST_JAVA_OPTS", "-Xmx16m"), dir, "--version");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("gripcast ") && !r.out().contains("[warning]"), "only the version on stdout: " + r);
+    assertTrue(r.err().contains("[warning]"), "the JVM did warn (else this test shows nothing): " + r);
+  }
+
   /** The archive made at build time is valid for this jar and JVM: gripcast's classes come from it. */
   @Test
   void classDataSharingArchiveIsUsed() {
