@@ -175,7 +175,7 @@ class PushpinPublishParityIT {
   private void overZeroMq(Case c, PushpinInstance pushpin, GripTestOrigin origin, String label) throws Exception {
     List<String> base = List.of("--spec", pushpin.zmqPushSpec());
     Publish pp = ch -> run(pushpinPublish, base, c.args(), ch);
-    Observed expected = onceMoreIfNothingArrived(label + c.name(), "pushpin-publish",
+    Observed expected = onceMoreIfIncomplete(c, label + c.name(), "pushpin-publish",
         () -> observe(pushpin, origin, c, null, pp, "pushpin-publish"));
     if (c.name().equals("@file binary")) {
       // A documented difference: pushpin-publish's tnetstring puts the bytes in ws-message "content",
@@ -187,30 +187,54 @@ class PushpinPublishParityIT {
     }
     Observed target = expected;
     Publish gc = ch -> run(Launcher.gripcast().toString(), prepend("publish", base), c.args(), ch);
-    Observed actual = onceMoreIfNothingArrived(label + c.name(), "gripcast publish",
+    Observed actual = onceMoreIfIncomplete(c, label + c.name(), "gripcast publish",
         () -> observe(pushpin, origin, c, target, gc, "gripcast publish"));
     assertEquals(expected, actual, label + c.name());
   }
 
   /**
    * A ZeroMQ publish has no acknowledgement, and in full-suite runs on a loaded machine Pushpin
-   * 1.36 has now twice taken nothing from a fresh PUSH connection (docs/scaling.md, "What a ZeroMQ
-   * publish guarantees"): the second time here, where one publish of this case reached no
-   * subscriber at all. So a publish that delivered nothing anywhere is made once more, on a new
-   * channel, and said so; what arrives must still be exactly the same from both tools.
+   * 1.36 has twice taken nothing from a fresh PUSH connection (docs/scaling.md, "What a ZeroMQ
+   * publish guarantees"), and once delivered a content item from pushpin-publish (the reference)
+   * to the WebSocket and the long-poll but not to the subscribed stream: a comparison with such a
+   * run says nothing about gripcast. So a publish that reached no subscriber, or a content item
+   * that missed one, is made once more, on a new channel, and said so; what arrives must still be
+   * exactly the same from both tools, and a second such run is compared as it is. (A --hint over
+   * ZeroMQ never brings the second origin request its case waits for, from either tool, so only
+   * content cases count a partial delivery.)
    */
-  private static Observed onceMoreIfNothingArrived(String name, String who, Callable<Observed> observe) throws Exception {
+  private static Observed onceMoreIfIncomplete(Case c, String name, String who, Callable<Observed> observe)
+      throws Exception {
     Observed first = observe.call();
-    if (!nothingArrived(first)) {
+    boolean partial = c.expect() == Expect.CONTENT && !complete(Expect.CONTENT, first);
+    if (!nothingArrived(first) && !partial) {
       return first;
     }
-    System.out.println(name + ": " + who + "'s publish over ZeroMQ reached no subscriber; publishing once more");
+    System.out.println(name + ": " + who + "'s publish over ZeroMQ was incomplete (" + first
+        + "); publishing once more");
     return observe.call();
   }
 
   private static boolean nothingArrived(Observed o) {
     return o.ws().isEmpty() && o.wsClose() == null && o.stream().isEmpty() && !o.streamEnded()
         && "(pending)".equals(o.response()) && o.originRequests().isEmpty();
+  }
+
+  /** Whether every subscriber the case waits for has what it waits for. */
+  static boolean complete(Expect e, Observed o) {
+    switch (e) {
+      case CONTENT:
+        return !o.ws().isEmpty() && !o.stream().isEmpty() && !"(pending)".equals(o.response());
+      case RESPONSE_ONLY:
+        return !"(pending)".equals(o.response());
+      case CLOSE:
+        // the WebSocket's close also reaches the origin as a CLOSE event (WebSocket-over-HTTP)
+        return o.streamEnded() && o.wsClose() != null && o.originRequests().stream().anyMatch(r -> r.contains("CLOSE"));
+      case HINT:
+        return o.originRequests().size() >= 2;
+      default:
+        throw new AssertionError(e);
+    }
   }
 
   /** The instance of the ipc:// cases, routed as the extension routes its own (over_http); started by the first of them. */
@@ -363,7 +387,7 @@ class PushpinPublishParityIT {
         assertEquals(0, r.code(), who + " " + c.name() + ": " + r);
         BooleanSupplier done = target != null
             ? () -> snapshot(ws, stream, poll, origin, ch, originBefore).equals(target)
-            : () -> complete(c.expect(), ws, stream, poll, origin, ch, originBefore);
+            : () -> complete(c.expect(), snapshot(ws, stream, poll, origin, ch, originBefore));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
           Thread.sleep(20);
@@ -374,23 +398,6 @@ class PushpinPublishParityIT {
       } finally {
         poll.call.cancel();
       }
-    }
-  }
-
-  static boolean complete(Expect e, Ws ws, Streamed stream, LongPoll poll, GripTestOrigin origin, String ch, int before) {
-    switch (e) {
-      case CONTENT:
-        return !ws.messages.isEmpty() && stream.data().length() > 0 && poll.result.isDone();
-      case RESPONSE_ONLY:
-        return poll.result.isDone();
-      case CLOSE:
-        // the WebSocket's close also reaches the origin as a CLOSE event (WebSocket-over-HTTP)
-        return stream.ended && ws.close != null
-            && originRequests(origin, ch, before).stream().anyMatch(r -> r.contains("CLOSE"));
-      case HINT:
-        return originRequests(origin, ch, before).size() >= 2;
-      default:
-        throw new AssertionError(e);
     }
   }
 
