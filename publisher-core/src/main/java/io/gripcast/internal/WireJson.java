@@ -21,6 +21,7 @@ import io.gripcast.item.WsType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -313,11 +314,23 @@ public final class WireJson {
     private final BlankCheck rest = new BlankCheck();
 
     /**
-     * The item in {@code utf8[start, end)}, valid UTF-8 holding one JSON object and nothing else
-     * but whitespace; null when the streaming reader declines it (then {@link #readItem(String)}
-     * decides, and gives any error its message).
+     * The item in {@code utf8[start, end)}, a line of valid UTF-8, as {@link #readItem(String)}
+     * reads it: the streaming reader first, and the tree reader for a line it declines, which also
+     * gives any error its message.
+     *
+     * @throws IllegalArgumentException when the line is not a valid item
      */
-    public Publication read(byte[] utf8, int start, int end) {
+    public Publication readItem(byte[] utf8, int start, int end) {
+      Publication p = read(utf8, start, end);
+      // declined: the string reader's own streaming pass would decline it too, so straight to the tree
+      return p != null ? p : TreeReader.readItem(new String(utf8, start, end - start, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The streaming reader alone: the item in {@code utf8[start, end)}, valid UTF-8 holding one
+     * JSON object and nothing else but whitespace; null when it declines the line.
+     */
+    Publication read(byte[] utf8, int start, int end) {
       try {
         if (parser == null) {
           parser = Jackson.FACTORY.createNonBlockingByteArrayParser();

@@ -117,9 +117,13 @@ class WireJsonReadersTest {
 
   @Test
   void everyOtherLineIsDeclinedAndReadItemGivesTheTreeReadersResultOrError() {
+    WireJson.LineReader lineReader = new WireJson.LineReader();
     for (String line : DECLINED) {
       assertNull(WireJson.readItemStreaming(line), () -> "the streaming reader took " + line);
       assertEquals(outcome(() -> WireJson.readItemTree(line)), outcome(() -> WireJson.readItem(line)), line);
+      byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+      assertEquals(outcome(() -> WireJson.readItemTree(line)), outcome(() -> lineReader.readItem(utf8, 0, utf8.length)),
+          "from bytes: " + line);
     }
   }
 
