@@ -40,7 +40,7 @@ public final class Threads {
           if (executor.isShutdown()) {
             throw new java.util.concurrent.RejectedExecutionException("the pool is shut down");
           }
-          queue.add(task);
+          queue.enqueue(task);
         });
     queue.pool = pool;
     return pool;
@@ -64,6 +64,14 @@ public final class Threads {
         return false;
       }
       return super.offer(task);
+    }
+
+    /**
+     * Queues the task whatever the pool's size, for the rejection handler: through {@link #offer}
+     * it could be refused again (a thread ended in between), which would drop it.
+     */
+    void enqueue(Runnable task) {
+      super.offer(task);
     }
   }
 
