@@ -226,7 +226,6 @@ final class PublishCommand implements Callable<Integer> {
     // Read a batch ahead, and hold a batch per lane plus the next one: enough to keep every lane
     // busy. More only lengthens the garbage collector's pauses, which copy every waiting item (up
     // to 80 ms each with 16,000 of them, while Pushpin ran dry: docs/performance.md, "Round five")
-    int chunk = batchItems;
     int capacity = (int) Math.min(1_000_000, (long) batchItems * (inFlight + 1));
     try (Publisher publisher = publisher(counts);
         NdjsonReader in = reader()) {
@@ -246,7 +245,7 @@ final class PublishCommand implements Callable<Integer> {
           try {
             next = next(in, source);
           } catch (IllegalArgumentException e) {
-            bad = source + " line " + in.lineNumber() + ": " + Errors.oneLine(e.getMessage());
+            bad = badLine(in, source, e);
             badCause = e;
             break;
           }
@@ -256,7 +255,7 @@ final class PublishCommand implements Callable<Integer> {
           pending.add(next);
           // Lines are parsed a batch ahead of sending, so a bad line near the start sends nothing;
           // a slow producer on stdin is not held back (what is ready goes out)
-          if (pending.size() >= chunk || !ready(in)) {
+          if (pending.size() >= batchItems || !ready(in)) {
             submit(buffer, pending, counts);
           }
         }
@@ -383,8 +382,7 @@ final class PublishCommand implements Callable<Integer> {
         try {
           next = next(in, source);
         } catch (IllegalArgumentException e) {
-          throw CliException.data(source + " line " + in.lineNumber() + ": " + Errors.oneLine(e.getMessage())
-              + " (nothing was published); fix or remove that line", e);
+          throw CliException.data(badLine(in, source, e) + " (nothing was published); fix or remove that line", e);
         }
         if (next == null) {
           break;
@@ -436,6 +434,11 @@ final class PublishCommand implements Callable<Integer> {
       throw CliException.data(source + " line " + in.lineNumber() + " is not UTF-8 text; NDJSON items are UTF-8 JSON,"
           + " one per line", e);
     }
+  }
+
+  /** "items.ndjson line 57: item has an unknown field ...": a bad line, named. */
+  private static String badLine(NdjsonReader in, String source, IllegalArgumentException e) {
+    return source + " line " + in.lineNumber() + ": " + Errors.oneLine(e.getMessage());
   }
 
   private static boolean ready(NdjsonReader in) {
