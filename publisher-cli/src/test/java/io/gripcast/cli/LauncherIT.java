@@ -140,9 +140,9 @@ class LauncherIT extends MockServerTest {
 
   /**
    * The training run includes a bulk run, so an --ndjson publish finds the buffered publisher, the
-   * streaming item reader and Jackson's parser in the archive instead of loading and verifying
-   * them from the jar before its first request (docs/performance.md, "Bulk publishing on a fresh
-   * Pushpin").
+   * NDJSON reader, the streaming item reader and Jackson's non-blocking parser (which the reader
+   * feeds) in the archive instead of loading and verifying them from the jar before its first
+   * request (docs/performance.md, "Bulk publishing on a fresh Pushpin").
    */
   @Test
   void aBulkRunTakesItsClassesFromTheArchive() throws IOException {
@@ -154,8 +154,8 @@ class LauncherIT extends MockServerTest {
     Launcher.Run r = Launcher.gripcast(Map.of("GRIPCAST_JAVA_OPTS", "-Xlog:class+load=info"), dir,
         "publish", "--spec", spec, "--ndjson", "bulk.ndjson");
     assertEquals(0, r.code(), r.err());
-    for (String cls : List.of("io.gripcast.BufferedPublisher", "io.gripcast.internal.WireJson$StreamingItemReader",
-        "com.fasterxml.jackson.core.json.ReaderBasedJsonParser")) {
+    for (String cls : List.of("io.gripcast.BufferedPublisher", "io.gripcast.NdjsonReader",
+        "io.gripcast.internal.WireJson$StreamingItemReader", "com.fasterxml.jackson.core.json.async.NonBlockingJsonParser")) {
       String line = r.out().lines().filter(l -> l.contains(" " + cls + " ")).findFirst().orElse("");
       assertTrue(line.contains("shared objects file"), cls + " from the CDS archive: " + line);
     }
